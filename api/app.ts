@@ -1,0 +1,73 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { bearerAuth } from './auth.ts';
+import type { ApiDependencies } from './dependencies.ts';
+import { ApiError, errorResponse, validationError } from './errors.ts';
+import type { AppEnv } from './principal.ts';
+import { registerDocs } from './routes/get-docs.ts';
+import { registerGetConnector } from './routes/get-connector.ts';
+import { registerHealth } from './routes/get-health.ts';
+import { registerPostConnectors } from './routes/post-connectors.ts';
+import { registerPutConnector } from './routes/put-connector.ts';
+import { temporalUnavailable } from './workflow-errors.ts';
+import { databaseUnavailable } from './database-errors.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(deps: ApiDependencies): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target === 'json' ? 'request body' : result.target);
+    },
+  });
+
+  app.use(requestId());
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use('/v1/*', bearerAuth(deps.db));
+
+  registerPostConnectors(app, deps);
+  registerPutConnector(app, deps);
+  registerGetConnector(app, deps);
+  registerHealth(app, deps);
+  registerDocs(app);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key of the workspace: `Authorization: Bearer <api key>`',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tributary API',
+      version: '1',
+      description: 'Register data-source connectors, bind credentials, schedule and run syncs.',
+    },
+  });
+
+  app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof HTTPException && error.status === 400) {
+      return errorResponse(c, new ApiError(400, 'invalid_json', 'The request body is not valid JSON'));
+    }
+    const unavailable = temporalUnavailable(error) ?? databaseUnavailable(error);
+    if (unavailable) {
+      deps.logger.warn({ err: error, requestId: c.get('requestId') }, unavailable.message);
+      return errorResponse(c, unavailable);
+    }
+    deps.logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error');
+    return errorResponse(c, new ApiError(500, 'internal', `Internal error (request ${c.get('requestId')})`));
+  });
+  return app;
+}

@@ -1,0 +1,14 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../config/logger.ts';
+import type { Db } from '../db/database.ts';
+
+/** What the API needs, built once by its entry point (or a test) and passed in. */
+export interface ApiDependencies {
+  readonly db: Db;
+  readonly temporal: Client;
+  readonly taskQueue: string;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /** How long a request waits for its workflow before answering 202. */
+  readonly workflowWaitMs: number;
+}

@@ -1,0 +1,44 @@
+import { serve } from '@hono/node-server';
+import { loadConfig } from '../config/env.ts';
+import { createLogger } from '../config/logger.ts';
+import { createDatabase, databaseTarget } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { connectClient } from '../temporal/connection.ts';
+import { createApp } from './app.ts';
+import { bootstrapAdminKey } from './bootstrap.ts';
+
+const config = loadConfig();
+const logger = createLogger(config, 'api');
+const db = createDatabase(databaseTarget(config));
+await migrateToLatest(db);
+const generatedKey = await bootstrapAdminKey(db, config.TRIBUTARY_ADMIN_KEY, new Date());
+if (generatedKey) {
+  // Printed once on purpose: only the hash is stored, so this is the only chance to copy it.
+  process.stdout.write(`\nGenerated admin API key (shown once, store it now): ${generatedKey}\n\n`);
+}
+const temporal = await connectClient(config);
+const app = createApp({
+  db,
+  temporal,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  logger,
+  now: () => new Date(),
+  workflowWaitMs: 30_000,
+});
+
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {
+  logger.info({ port: info.port }, 'api listening');
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'api stopping');
+  server.close();
+  await temporal.connection.close();
+  await db.destroy();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import type { ApiKeyRow, Database, NewApiKeyRow } from '../schema.ts';
+
+type Executor = Kysely<Database>;
+
+export const DEFAULT_WORKSPACE_ID = 'default';
+
+export async function ensureWorkspace(db: Executor, id: string, name: string, now: Date): Promise<void> {
+  await db
+    .insertInto('workspaces')
+    .values({ id, name, created_at: now.toISOString() })
+    .onConflict((conflict) => conflict.column('id').doNothing())
+    .execute();
+}
+
+export async function insertApiKey(db: Executor, key: NewApiKeyRow): Promise<void> {
+  await db
+    .insertInto('api_keys')
+    .values(key)
+    .onConflict((conflict) => conflict.column('key_hash').doNothing())
+    .execute();
+}
+
+export async function findApiKeyByHash(db: Executor, keyHash: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+}
+
+export async function countWorkspaceAdminKeys(db: Executor, workspaceId: string): Promise<number> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('workspace_id', '=', workspaceId)
+    .where('role', '=', 'admin')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

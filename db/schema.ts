@@ -1,0 +1,53 @@
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Timestamps are ISO-8601 text on every dialect so rows compare and sort alike. */
+type Timestamp = string;
+/** JSON documents are stored as text on every dialect and parsed by the repositories. */
+type JsonText = string;
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  role: string;
+  key_hash: string;
+  created_at: Timestamp;
+  last_used_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+}
+
+export interface ConnectorsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string | null;
+  type: string;
+  collection: string;
+  config: JsonText;
+  metadata: JsonText;
+  schedule: JsonText;
+  prune_schedule: JsonText | null;
+  credential_id: string | null;
+  state: string;
+  state_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  api_keys: ApiKeysTable;
+  connectors: ConnectorsTable;
+}
+
+export type WorkspaceRow = Selectable<WorkspacesTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type NewApiKeyRow = Insertable<ApiKeysTable>;
+export type ConnectorRow = Selectable<ConnectorsTable>;
+export type NewConnectorRow = Insertable<ConnectorsTable>;
+export type ConnectorRowUpdate = Updateable<ConnectorsTable>;

@@ -1,0 +1,35 @@
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/**
+ * Presents Node's built-in `node:sqlite` as the database Kysely's SqliteDialect drives.
+ * The built-in module needs no native addon, so the same install works on any Node 24 machine.
+ */
+export function openSqlite(filename: string): SqliteDatabase {
+  const database = new DatabaseSync(filename);
+  database.exec('PRAGMA journal_mode = WAL');
+  // The API and the worker write the same file from two processes.
+  database.exec('PRAGMA busy_timeout = 10000');
+  database.exec('PRAGMA foreign_keys = ON');
+  database.exec('PRAGMA synchronous = NORMAL');
+  return {
+    close: () => database.close(),
+    prepare(sql: string): SqliteStatement {
+      const statement = database.prepare(sql);
+      const values = (parameters: ReadonlyArray<unknown>) => parameters.map(toSqliteValue);
+      return {
+        reader: statement.columns().length > 0,
+        all: (parameters) => statement.all(...values(parameters)),
+        run: (parameters) => statement.run(...values(parameters)),
+        iterate: (parameters) => statement.iterate(...values(parameters)),
+      };
+    },
+  };
+}
+
+function toSqliteValue(value: unknown): SQLInputValue {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  return value as SQLInputValue;
+}

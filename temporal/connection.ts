@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { Config } from '../config/env.ts';
+
+type TemporalConfig = Pick<
+  Config,
+  'temporalAddress' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TLS_CERT_PATH' | 'TEMPORAL_TLS_KEY_PATH' | 'TEMPORAL_API_KEY'
+>;
+
+async function connectionOptions(config: TemporalConfig): Promise<ConnectionOptions & NativeConnectionOptions> {
+  const mtls =
+    config.TEMPORAL_TLS_CERT_PATH && config.TEMPORAL_TLS_KEY_PATH
+      ? {
+          clientCertPair: {
+            crt: await readFile(config.TEMPORAL_TLS_CERT_PATH),
+            key: await readFile(config.TEMPORAL_TLS_KEY_PATH),
+          },
+        }
+      : undefined;
+  const tls = mtls ?? (config.TEMPORAL_API_KEY ? {} : undefined);
+  return {
+    address: config.temporalAddress,
+    ...(tls ? { tls } : {}),
+    ...(config.TEMPORAL_API_KEY ? { apiKey: config.TEMPORAL_API_KEY } : {}),
+  };
+}
+
+export async function connectClient(config: TemporalConfig): Promise<Client> {
+  const connection = await Connection.connect(await connectionOptions(config));
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
+
+export async function connectWorkerConnection(config: TemporalConfig): Promise<NativeConnection> {
+  return NativeConnection.connect(await connectionOptions(config));
+}

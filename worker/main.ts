@@ -1,0 +1,36 @@
+import { Runtime } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { loadConfig } from '../config/env.ts';
+import { createDatabase, databaseTarget } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { createLogger, temporalLogger } from '../config/logger.ts';
+import { connectWorkerConnection } from '../temporal/connection.ts';
+import { temporalScheduleGateway } from '../temporal/schedule-gateway.ts';
+import { createWorker } from './create-worker.ts';
+
+const config = loadConfig();
+const logger = createLogger(config, 'worker');
+Runtime.install({ logger: temporalLogger(logger) });
+
+const db = createDatabase(databaseTarget(config));
+await migrateToLatest(db);
+const connection = await connectWorkerConnection(config);
+const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const worker = await createWorker({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  dependencies: {
+    db,
+    schedules: temporalScheduleGateway(client.schedule),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    now: () => new Date(),
+  },
+});
+
+logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+// The SDK's runtime shuts the worker down on SIGINT and SIGTERM, letting running activities finish.
+await worker.run();
+await connection.close();
+await db.destroy();
+logger.info('worker stopped');
