@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { loadConfig } from '../config/env.ts';
+import { loadConfigOrExit } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
 import { createDatabase, databaseTarget } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -7,7 +7,7 @@ import { connectClient } from '../temporal/connection.ts';
 import { createApp } from './app.ts';
 import { bootstrapAdminKey } from './bootstrap.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger(config, 'api');
 const db = createDatabase(databaseTarget(config));
 await migrateToLatest(db);

@@ -68,3 +68,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     temporalAddress: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_DEV_PORT}`,
   });
 }
+
+/** For entry points: a bad environment ends the process with the message, never a stack trace. */
+export function loadConfigOrExit(environment: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  try {
+    return loadConfig(environment);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,6 +1,6 @@
 import { Runtime } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
-import { loadConfig } from '../config/env.ts';
+import { loadConfigOrExit } from '../config/env.ts';
 import { createDatabase, databaseTarget } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { createLogger, temporalLogger } from '../config/logger.ts';
@@ -8,7 +8,7 @@ import { connectWorkerConnection } from '../temporal/connection.ts';
 import { temporalScheduleGateway } from '../temporal/schedule-gateway.ts';
 import { createWorker } from './create-worker.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger(config, 'worker');
 Runtime.install({ logger: temporalLogger(logger) });
 

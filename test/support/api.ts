@@ -1,0 +1,50 @@
+import type { Client } from '@temporalio/client';
+import { pino } from 'pino';
+import { createApp } from '../../api/app.ts';
+import type { Db } from '../../db/database.ts';
+import { insertApiKey, ensureWorkspace } from '../../db/repositories/workspaces.ts';
+import { generateApiKey, hashApiKey, type ApiKeyRole } from '../../domain/api-keys.ts';
+import { newId } from '../../domain/ids.ts';
+
+export type TestApp = ReturnType<typeof createApp>;
+
+export function createTestApp(options: { db: Db; client: Client; taskQueue: string; workflowWaitMs?: number }): TestApp {
+  return createApp({
+    db: options.db,
+    temporal: options.client,
+    taskQueue: options.taskQueue,
+    logger: pino({ level: 'silent' }),
+    now: () => new Date(),
+    workflowWaitMs: options.workflowWaitMs ?? 30_000,
+  });
+}
+
+/** Creates a workspace (if needed) and a key of the role; returns the plain key. */
+export async function createTestKey(db: Db, workspaceId: string, role: ApiKeyRole = 'admin'): Promise<string> {
+  await ensureWorkspace(db, workspaceId, workspaceId, new Date());
+  const key = generateApiKey();
+  await insertApiKey(db, {
+    id: newId('key'),
+    workspace_id: workspaceId,
+    name: `${role} test key`,
+    role,
+    key_hash: hashApiKey(key),
+    created_at: new Date().toISOString(),
+  });
+  return key;
+}
+
+/** Sends a JSON request through the app in process. */
+export async function call(
+  app: TestApp,
+  method: string,
+  path: string,
+  options: { key?: string; body?: unknown; rawBody?: string } = {},
+): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const response = await app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
