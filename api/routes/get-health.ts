@@ -1,17 +1,42 @@
 import { sql } from 'kysely';
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiDependencies } from '../dependencies.ts';
 import type { AppEnv } from '../principal.ts';
 
-/** Liveness answers while the process runs; readiness also needs the database and Temporal. */
+const check = z.enum(['ok', 'unreachable']);
+const readinessSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.object({ database: check, temporal: check }),
+});
+
+const liveness = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['Operations'],
+  summary: 'Liveness: the process is up',
+  responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+});
+
+const readiness = createRoute({
+  method: 'get',
+  path: '/readyz',
+  tags: ['Operations'],
+  summary: 'Readiness: the database and Temporal answer',
+  responses: {
+    200: { description: 'Ready', content: { 'application/json': { schema: readinessSchema } } },
+    503: { description: 'A dependency is unreachable', content: { 'application/json': { schema: readinessSchema } } },
+  },
+});
+
 export function registerHealth(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
+  app.openapi(liveness, (c) => c.json({ status: 'ok' as const }, 200));
+  app.openapi(readiness, async (c) => {
     const [database, temporal] = await Promise.all([
-      sql`select 1`.execute(deps.db).then(() => 'ok', () => 'unreachable'),
-      deps.temporal.workflowService.getSystemInfo({}).then(() => 'ok', () => 'unreachable'),
+      sql`select 1`.execute(deps.db).then(() => 'ok' as const, () => 'unreachable' as const),
+      deps.temporal.workflowService.getSystemInfo({}).then(() => 'ok' as const, () => 'unreachable' as const),
     ]);
     const ready = database === 'ok' && temporal === 'ok';
-    return c.json({ status: ready ? 'ok' : 'unavailable', checks: { database, temporal } }, ready ? 200 : 503);
+    const body = { status: ready ? ('ok' as const) : ('unavailable' as const), checks: { database, temporal } };
+    return ready ? c.json(body, 200) : c.json(body, 503);
   });
 }

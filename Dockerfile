@@ -1,0 +1,18 @@
+# The API and the worker share one image; compose picks the entry point.
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY api ./api
+COPY activities ./activities
+COPY config ./config
+COPY connectors ./connectors
+COPY db ./db
+COPY domain ./domain
+COPY temporal ./temporal
+COPY worker ./worker
+COPY workflows ./workflows
+USER node
+EXPOSE 8080
+CMD ["node", "api/main.ts"]

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../db/migrate.ts';
+import { isUniqueViolation } from '../../db/database.ts';
+import {
+  deleteConnectorRow,
+  findConnector,
+  findWorkspaceConnector,
+  insertConnectorIfAbsent,
+  transitionConnector,
+} from '../../db/repositories/connectors.ts';
+import { ensureWorkspace } from '../../db/repositories/workspaces.ts';
+import { InvalidTransitionError } from '../../domain/connector-state.ts';
+import type { Connector } from '../../domain/connector.ts';
+import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
+
+describe.each(dialects)('connector repository on %s', (dialect) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    await ensureWorkspace(database.db, 'ws-a', 'A', new Date());
+    await ensureWorkspace(database.db, 'ws-b', 'B', new Date());
+  });
+  afterAll(async () => database?.drop());
+
+  it('runs the migrations again without change', async () => {
+    await expect(migrateToLatest(database.db)).resolves.toBeUndefined();
+  });
+
+  it('round-trips a connector, JSON fields included', async () => {
+    const connector = aConnector({ metadata: { team: 'search', 'cost-centre': '42' }, pruneSchedule: { type: 'interval', everySeconds: 86400 } });
+    expect(await insertConnectorIfAbsent(database.db, connector)).toBe(true);
+    expect(await findConnector(database.db, connector.id)).toEqual(connector);
+  });
+
+  it('inserts once per id', async () => {
+    const connector = aConnector();
+    expect(await insertConnectorIfAbsent(database.db, connector)).toBe(true);
+    expect(await insertConnectorIfAbsent(database.db, { ...connector, name: 'second' })).toBe(false);
+    expect((await findConnector(database.db, connector.id))?.name).toBe(connector.name);
+  });
+
+  it('scopes reads to the workspace', async () => {
+    const connector = aConnector();
+    await insertConnectorIfAbsent(database.db, connector);
+    expect(await findWorkspaceConnector(database.db, 'ws-a', connector.id)).toBeDefined();
+    expect(await findWorkspaceConnector(database.db, 'ws-b', connector.id)).toBeUndefined();
+  });
+
+  it('applies allowed transitions and refuses the others, leaving the row as it was', async () => {
+    const connector = aConnector();
+    await insertConnectorIfAbsent(database.db, connector);
+    const later = new Date(Date.parse(connector.createdAt) + 1000);
+
+    const connected = await transitionConnector(database.db, connector.id, 'connected', null, later);
+    expect(connected).toMatchObject({ state: 'connected', updatedAt: later.toISOString() });
+    // Repeating the same move is a no-op, as activity retries require.
+    expect(await transitionConnector(database.db, connector.id, 'connected', null, new Date())).toEqual(connected);
+
+    await expect(transitionConnector(database.db, connector.id, 'creating', null, new Date())).rejects.toBeInstanceOf(
+      InvalidTransitionError,
+    );
+    expect(await findConnector(database.db, connector.id)).toEqual(connected);
+  });
+
+  it('deletes a row, and deleting again is harmless', async () => {
+    const connector = aConnector();
+    await insertConnectorIfAbsent(database.db, connector);
+    await deleteConnectorRow(database.db, connector.id);
+    await deleteConnectorRow(database.db, connector.id);
+    expect(await findConnector(database.db, connector.id)).toBeUndefined();
+  });
+
+  it('recognises a unique violation', async () => {
+    const attempt = database.db
+      .insertInto('workspaces')
+      .values({ id: 'ws-a', name: 'again', created_at: new Date().toISOString() })
+      .execute();
+    const error = await attempt.catch((caught: unknown) => caught);
+    expect(isUniqueViolation(error)).toBe(true);
+    expect(isUniqueViolation(new Error('something else'))).toBe(false);
+  });
+});
+
+let sequence = 0;
+function aConnector(overrides: Partial<Connector> = {}): Connector {
+  sequence += 1;
+  const id = `repo-${sequence}-${Math.random().toString(36).slice(2, 8)}`;
+  const at = new Date(Date.UTC(2026, 0, 1, 0, 0, sequence)).toISOString();
+  return {
+    id,
+    workspaceId: 'ws-a',
+    name: `Connector ${sequence}`,
+    description: null,
+    type: 'web_scraper',
+    collection: id,
+    config: { url: 'https://example.com/', extractionType: 'single' },
+    metadata: {},
+    schedule: { type: 'manual' },
+    pruneSchedule: null,
+    credentialId: null,
+    state: 'creating',
+    stateReason: null,
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  };
+}
