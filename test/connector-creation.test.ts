@@ -60,7 +60,12 @@ describe.each(dialects)('connector creation on %s', (dialect) => {
     expect(stored.state).toBe('connected');
 
     const schedule = await client.schedule.getHandle(workflowIds.connectorSchedule(id)).describe();
-    expect(schedule.spec.cronExpressions ?? schedule.spec.calendars).toBeDefined();
+    // Temporal stores a cron expression as the equivalent calendar.
+    expect(schedule.spec.calendars?.[0]).toMatchObject({
+      minute: [{ start: 15, end: 15 }],
+      hour: [{ start: 3, end: 3 }],
+      dayOfWeek: [{ start: 'MONDAY', end: 'MONDAY' }],
+    });
     expect(schedule.spec.timezone).toBe('Europe/Paris');
     expect(schedule.state.paused).toBe(false);
     expect(schedule.action).toMatchObject({ workflowType: 'syncConnector', workflowId: workflowIds.syncConnector(id) });
