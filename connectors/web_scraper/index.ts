@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from '../connector-definition.ts';
+import { httpCheck } from '../http/http-check.ts';
 import { webScraperConfigSchema, type WebScraperConfig } from './config.ts';
 
 export const webScraper: ConnectorDefinition<WebScraperConfig> = {
@@ -6,4 +7,5 @@ export const webScraper: ConnectorDefinition<WebScraperConfig> = {
   title: 'Web site',
   configSchema: webScraperConfigSchema,
   credentialKinds: [],
+  check: ({ config, fetch }) => httpCheck(fetch, { service: 'The web site', url: config.url, headers: { accept: 'text/html,*/*' } }),
 };

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import type { ConnectorDefinition } from '../connector-definition.ts';
+import { authorizationHeader, httpCheck, requireCredential } from '../http/http-check.ts';
+import { apiBaseUrl } from '../shared-schemas.ts';
+
+export const githubConfigSchema = z
+  .object({
+    repos: z
+      .array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'))
+      .min(1)
+      .max(500)
+      .meta({ description: 'Repositories as owner/name.' }),
+    branch: z.string().min(1).max(255).optional().meta({ description: 'Defaults to each repository’s default branch.' }),
+    pathFilter: z.string().min(1).max(1000).optional().meta({ description: 'A glob such as docs/**/*.md.' }),
+    apiUrl: apiBaseUrl('https://api.github.com', 'GitHub API base URL; for GitHub Enterprise Server, https://HOST/api/v3.'),
+  })
+  .strict()
+  .meta({ id: 'GithubConfig', example: { repos: ['acme/handbook'], branch: 'main', pathFilter: 'docs/**/*.md' } });
+
+export type GithubConfig = z.infer<typeof githubConfigSchema>;
+
+export const github: ConnectorDefinition<GithubConfig> = {
+  type: 'github',
+  title: 'GitHub',
+  configSchema: githubConfigSchema,
+  credentialKinds: ['api_token'],
+  async check({ config, credential, fetch }) {
+    const missing = requireCredential('GitHub', credential);
+    if (missing) return missing;
+    // Reading the first repository proves both the token and its access to what is to be synced.
+    return httpCheck(fetch, {
+      service: 'GitHub',
+      url: `${config.apiUrl}/repos/${config.repos[0]}`,
+      headers: { ...authorizationHeader(credential), 'x-github-api-version': '2022-11-28', 'user-agent': 'tributary' },
+    });
+  },
+};

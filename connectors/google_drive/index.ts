@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { ConnectorDefinition, OAuthProvider } from '../connector-definition.ts';
+import { authorizationHeader, httpCheck, requireCredential } from '../http/http-check.ts';
+import { apiBaseUrl } from '../shared-schemas.ts';
+import { driveIdSchema } from './drive-ids.ts';
+
+export const googleDriveConfigSchema = z
+  .object({
+    rootFileId: driveIdSchema.meta({ description: 'Id or URL of a Drive file or folder; a URL is stored as its id.' }),
+    rootItemIds: z.array(driveIdSchema).max(500).optional().meta({ description: 'More roots, as ids or URLs.' }),
+    apiUrl: apiBaseUrl('https://www.googleapis.com', 'Google APIs base URL.'),
+  })
+  .strict()
+  .meta({ id: 'GoogleDriveConfig', example: { rootFileId: 'https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOp' } });
+
+export type GoogleDriveConfig = z.infer<typeof googleDriveConfigSchema>;
+
+export const googleOAuth: OAuthProvider = {
+  authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+  tokenUrl: 'https://oauth2.googleapis.com/token',
+  scopes: ['https://www.googleapis.com/auth/drive.readonly'],
+  authorizationParams: { access_type: 'offline', prompt: 'consent' },
+};
+
+export const googleDrive: ConnectorDefinition<GoogleDriveConfig> = {
+  type: 'google_drive',
+  title: 'Google Drive',
+  configSchema: googleDriveConfigSchema,
+  credentialKinds: ['oauth2'],
+  oauth: googleOAuth,
+  async check({ config, credential, fetch }) {
+    return (
+      requireCredential('Google Drive', credential) ??
+      httpCheck(fetch, {
+        service: 'Google Drive',
+        url: `${config.apiUrl}/drive/v3/files/${encodeURIComponent(config.rootFileId)}?fields=id,name&supportsAllDrives=true`,
+        headers: authorizationHeader(credential),
+      })
+    );
+  },
+};

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import type { ConnectorDefinition } from '../connector-definition.ts';
+import { authorizationHeader, httpCheck, requireCredential } from '../http/http-check.ts';
+import { apiBaseUrl } from '../shared-schemas.ts';
+
+export const notionConfigSchema = z
+  .object({
+    rootPageIds: z.array(z.string().trim().min(1)).max(500).optional().meta({ description: 'Pages to sync with their children; everything shared with the integration when absent.' }),
+    apiUrl: apiBaseUrl('https://api.notion.com', 'Notion API base URL.'),
+  })
+  .strict()
+  .meta({ id: 'NotionConfig', example: {} });
+
+export type NotionConfig = z.infer<typeof notionConfigSchema>;
+
+export const notion: ConnectorDefinition<NotionConfig> = {
+  type: 'notion',
+  title: 'Notion',
+  configSchema: notionConfigSchema,
+  credentialKinds: ['oauth2', 'api_token'],
+  oauth: {
+    authorizationUrl: 'https://api.notion.com/v1/oauth/authorize',
+    tokenUrl: 'https://api.notion.com/v1/oauth/token',
+    scopes: [],
+    authorizationParams: { owner: 'user' },
+  },
+  async check({ config, credential, fetch }) {
+    return (
+      requireCredential('Notion', credential) ??
+      httpCheck(fetch, {
+        service: 'Notion',
+        url: `${config.apiUrl}/v1/users/me`,
+        headers: { ...authorizationHeader(credential), 'notion-version': '2022-06-28' },
+      })
+    );
+  },
+};

@@ -1,0 +1,67 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { z } from 'zod';
+import type { CheckResult, ConnectorDefinition } from '../connector-definition.ts';
+import type { AddressPolicy } from '../http/address-policy.ts';
+import { assertLiteralAllowed, guardedLookup } from '../http/guarded-fetch.ts';
+import { requireCredential } from '../http/http-check.ts';
+import { httpsUrl } from '../shared-schemas.ts';
+
+export const s3ConfigSchema = z
+  .object({
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1').default('us-east-1'),
+    prefix: z
+      .string()
+      .max(1024)
+      .default('')
+      .transform((value) => value.replace(/^\/+/, ''))
+      .meta({ description: 'Only keys under this prefix; a leading "/" is dropped.' }),
+    endpoint: httpsUrl.optional().meta({ description: 'An S3-compatible endpoint (MinIO, R2, ...); path-style addressing is used.' }),
+  })
+  .strict()
+  .meta({ id: 'S3Config', example: { bucket: 'my-documents', region: 'us-east-1', prefix: 'documents/' } });
+
+export type S3Config = z.infer<typeof s3ConfigSchema>;
+
+/** An S3 client whose connections obey the address policy, for checks and reads alike. */
+export function createS3Client(config: S3Config, secret: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, policy: AddressPolicy): S3Client {
+  if (config.endpoint) assertLiteralAllowed(policy, new URL(config.endpoint).hostname);
+  const lookup = guardedLookup(policy);
+  return new S3Client({
+    region: config.region,
+    ...(config.endpoint ? { endpoint: config.endpoint, forcePathStyle: true } : {}),
+    credentials: secret,
+    maxAttempts: 3,
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true, lookup }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, lookup }),
+      connectionTimeout: 10_000,
+      requestTimeout: 60_000,
+    }),
+  });
+}
+
+export const s3: ConnectorDefinition<S3Config> = {
+  type: 's3',
+  title: 'Amazon S3',
+  configSchema: s3ConfigSchema,
+  credentialKinds: ['aws'],
+  async check({ config, credential, policy }): Promise<CheckResult> {
+    const missing = requireCredential('S3', credential);
+    if (missing || !credential) return missing ?? { ok: false, reason: 'S3 needs a credential' };
+    let client: S3Client | undefined;
+    try {
+      client = createS3Client(config, credential.secret as { accessKeyId: string; secretAccessKey: string }, policy);
+      await client.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: config.prefix, MaxKeys: 1 }));
+      return { ok: true };
+    } catch (error) {
+      const name = (error as { name?: string }).name ?? 'Error';
+      return { ok: false, reason: `S3 refused listing ${config.bucket}/${config.prefix}: ${name}: ${(error as Error).message}` };
+    } finally {
+      client?.destroy();
+    }
+  },
+};
