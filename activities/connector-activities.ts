@@ -1,88 +1,70 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { ScheduleAlreadyRunning } from '@temporalio/client';
 import {
   deleteConnectorRow,
   findConnector,
   insertConnectorIfAbsent,
+  replaceConnector,
   transitionConnector,
 } from '../db/repositories/connectors.ts';
-import type { Connector } from '../domain/connector.ts';
-import type { ConnectorState } from '../domain/connector-state.ts';
-import { InvalidTransitionError } from '../domain/connector-state.ts';
-import { connectorScheduleOptions, type ConnectorScheduleMemo } from '../temporal/connector-schedule.ts';
-import { workflowIds } from '../temporal/ids.ts';
+import { deleteCredentialRow } from '../db/repositories/credentials.ts';
+import { deleteConnectorDocuments } from '../db/repositories/documents.ts';
+import type { Connector, ConnectorChanges } from '../domain/connector.ts';
+import { InvalidTransitionError, type ConnectorState } from '../domain/connector-state.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import { failureTypes, nonRetryable } from './failures.ts';
 
-/** Failure types the workflows and the API recognise. */
-export const failureTypes = {
-  connectorConflict: 'ConnectorConflict',
-  scheduleConflict: 'ScheduleConflict',
-  invalidTransition: 'InvalidTransition',
-  connectorNotFound: 'ConnectorNotFound',
-} as const;
-
-export function createConnectorActivities({ db, schedules, taskQueue, now }: ActivityDependencies) {
-  function ownsSchedule(memo: Record<string, unknown>, connectorId: string, creationId: string): boolean {
-    const ours = memo as Partial<ConnectorScheduleMemo>;
-    return ours.tributaryConnectorId === connectorId && ours.tributaryCreationId === creationId;
+export function createConnectorActivities({ db, now }: ActivityDependencies) {
+  async function requireConnector(connectorId: string): Promise<Connector> {
+    const connector = await findConnector(db, connectorId);
+    if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${connectorId} does not exist`);
+    return connector;
   }
 
   return {
-    /** Idempotent: a retry finds the row it inserted; a row of another workspace is a conflict. */
+    /** Idempotent: a retry finds the row it inserted; a row made by anything else is a conflict. */
     async insertConnector(connector: Connector): Promise<void> {
       if (await insertConnectorIfAbsent(db, connector)) return;
       const existing = await findConnector(db, connector.id);
       if (existing?.workspaceId !== connector.workspaceId || existing.createdAt !== connector.createdAt) {
-        throw ApplicationFailure.create({
-          type: failureTypes.connectorConflict,
-          message: `A connector with id ${connector.id} already exists`,
-          nonRetryable: true,
-        });
+        throw nonRetryable(failureTypes.connectorConflict, `A connector with id ${connector.id} already exists`);
       }
     },
 
-    /** Creates the connector's schedule, or accepts the one this same creation made on an earlier attempt. */
-    async createConnectorSchedule(input: { connectorId: string; creationId: string; paused: boolean }): Promise<void> {
-      const connector = await findConnector(db, input.connectorId);
-      if (!connector) {
-        throw ApplicationFailure.create({
-          type: failureTypes.connectorNotFound,
-          message: `Connector ${input.connectorId} does not exist`,
-          nonRetryable: true,
-        });
-      }
-      const options = connectorScheduleOptions({ connector, creationId: input.creationId, taskQueue, paused: input.paused });
-      try {
-        await schedules.create(options);
-      } catch (error) {
-        if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-        const memo = await schedules.describeMemo(options.scheduleId);
-        if (memo && ownsSchedule(memo, input.connectorId, input.creationId)) return;
-        throw ApplicationFailure.create({
-          type: failureTypes.scheduleConflict,
-          message: `Schedule id ${options.scheduleId} is already taken by a schedule that was not made for this connector`,
-          nonRetryable: true,
-        });
-      }
-    },
-
-    /** Compensation: removes the schedule only if this creation made it, then the row. */
-    async removeCreatedConnector(input: { connectorId: string; creationId: string }): Promise<void> {
-      const scheduleId = workflowIds.connectorSchedule(input.connectorId);
-      const memo = await schedules.describeMemo(scheduleId);
-      if (memo && ownsSchedule(memo, input.connectorId, input.creationId)) await schedules.delete(scheduleId);
-      await deleteConnectorRow(db, input.connectorId);
+    async getConnector(connectorId: string): Promise<Connector> {
+      return requireConnector(connectorId);
     },
 
     async setConnectorState(input: { connectorId: string; state: ConnectorState; reason: string | null }): Promise<Connector> {
       try {
         return await transitionConnector(db, input.connectorId, input.state, input.reason, now());
       } catch (error) {
-        if (error instanceof InvalidTransitionError) {
-          throw ApplicationFailure.create({ type: failureTypes.invalidTransition, message: error.message, nonRetryable: true });
-        }
+        if (error instanceof InvalidTransitionError) throw nonRetryable(failureTypes.invalidTransition, error.message);
         throw error;
       }
+    },
+
+    /** Applies a partial update and returns the connector as it was, for compensation. */
+    async applyConnectorChanges(input: { connectorId: string; changes: ConnectorChanges }): Promise<{ previous: Connector; current: Connector }> {
+      const previous = await requireConnector(input.connectorId);
+      const current: Connector = { ...previous, ...input.changes, updatedAt: now().toISOString() };
+      await replaceConnector(db, current);
+      return { previous, current };
+    },
+
+    /** Compensation: puts the row back as it was before a change whose second step failed. */
+    async restoreConnector(previous: Connector): Promise<void> {
+      await replaceConnector(db, previous);
+    },
+
+    /** Compensation of a failed creation: the row and a credential created inline for it. */
+    async removeCreatedConnectorRow(input: { connectorId: string; inlineCredentialId?: string }): Promise<void> {
+      await deleteConnectorRow(db, input.connectorId);
+      if (input.inlineCredentialId) await deleteCredentialRow(db, input.inlineCredentialId);
+    },
+
+    /** Last step of a delete: the documents, then the row. Safe to repeat. */
+    async deleteConnectorData(connectorId: string): Promise<void> {
+      await deleteConnectorDocuments(db, connectorId);
+      await deleteConnectorRow(db, connectorId);
     },
   };
 }

@@ -1,11 +1,25 @@
+import type { AddressPolicy } from '../connectors/http/address-policy.ts';
+import type { HttpFetch } from '../connectors/http/guarded-fetch.ts';
 import type { Db } from '../db/database.ts';
+import type { SecretCipher } from '../secrets/cipher.ts';
 import type { ScheduleGateway } from '../temporal/schedule-gateway.ts';
+
+/** The part of Temporal's workflow client the activities use. */
+export interface WorkflowGateway {
+  /** Requests cancellation of a running workflow and waits for it to close; a missing or closed one is fine. */
+  cancelAndWait(workflowId: string): Promise<void>;
+}
 
 /** Everything the activities touch, built once by the worker and passed in. */
 export interface ActivityDependencies {
   readonly db: Db;
   readonly schedules: ScheduleGateway;
+  readonly workflows: WorkflowGateway;
   /** Task queue that scheduled sync workflows run on. */
   readonly taskQueue: string;
   readonly now: () => Date;
+  readonly cipher: SecretCipher;
+  /** Outbound connections to sources obey this policy (TRIBUTARY_ALLOWED_HOSTS). */
+  readonly policy: AddressPolicy;
+  readonly fetch: HttpFetch;
 }

@@ -1,12 +1,16 @@
 import { createConnectorActivities } from './connector-activities.ts';
+import { createCredentialActivities } from './credential-activities.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import { createScheduleActivities } from './schedule-activities.ts';
 
 /** The worker's activities, built from their dependencies. */
 export function createActivities(dependencies: ActivityDependencies) {
   return {
     ...createConnectorActivities(dependencies),
+    ...createScheduleActivities(dependencies),
+    ...createCredentialActivities(dependencies),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-export type { ActivityDependencies } from './dependencies.ts';
+export type { ActivityDependencies, WorkflowGateway } from './dependencies.ts';

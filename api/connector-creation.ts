@@ -1,13 +1,13 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import type { SealedCredentialRow } from '../activities/credential-activities.ts';
+import { failureTypes } from '../activities/failures.ts';
+import { findConnectorDefinition } from '../connectors/registry.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
 import type { Connector, ConnectorSpec } from '../domain/connector.ts';
-import { failureTypes } from '../activities/connector-activities.ts';
 import { workflowIds } from '../temporal/ids.ts';
-import { connectorSearchAttributes } from '../temporal/search-attributes.ts';
-import type { createConnector } from '../workflows/create-connector.ts';
+import type { CreateConnectorInput } from '../workflows/create-connector.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { ApiError } from './errors.ts';
-import { workflowFailureMessage, workflowFailureType } from './workflow-errors.ts';
+import { runConnectorWorkflow } from './run-workflow.ts';
 
 export type CreationOutcome = { status: 201 | 202; connector: Connector };
 
@@ -37,41 +37,35 @@ export function newConnector(id: string, workspaceId: string, spec: ConnectorSpe
  * Runs the connector-creation workflow and waits for it. A second request for the same id joins the
  * running workflow instead of starting another.
  */
-export async function runConnectorCreation(deps: ApiDependencies, connector: Connector): Promise<CreationOutcome> {
-  const handle = await deps.temporal.workflow.start<typeof createConnector>('createConnector', {
+export async function runConnectorCreation(
+  deps: ApiDependencies,
+  connector: Connector,
+  credential: { credentialId?: string; inlineCredential?: SealedCredentialRow } = {},
+): Promise<CreationOutcome> {
+  const input: CreateConnectorInput = {
+    connector,
+    ...credential,
+    needsCredential: (findConnectorDefinition(connector.type)?.credentialKinds.length ?? 0) > 0,
+  };
+  const outcome = await runConnectorWorkflow<Connector>(deps, {
+    workflowType: 'createConnector',
     workflowId: workflowIds.createConnector(connector.id),
-    taskQueue: deps.taskQueue,
-    args: [{ connector }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    typedSearchAttributes: connectorSearchAttributes(connector),
-    staticSummary: `Create ${connector.type} connector "${connector.name}" (${connector.id})`,
+    args: [input],
+    connector,
+    summary: `Create ${connector.type} connector "${connector.name}" (${connector.id})`,
+    onConflict: 'join',
+    failure: (type, message) => creationFailure(type, message),
+  }).catch(async (error: unknown) => {
+    if (error instanceof ApiError && error.code === 'conflict' && (await findConnector(deps.db, connector.id))) {
+      throw new ApiError(409, 'conflict', `A connector with id ${connector.id} already exists`);
+    }
+    throw error;
   });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'pending'>((resolve) => {
-    timer = setTimeout(() => resolve('pending'), deps.workflowWaitMs);
-  });
-  try {
-    const result = await Promise.race([handle.result(), timeout]);
-    if (result === 'pending') return { status: 202, connector };
-    return { status: 201, connector: result };
-  } catch (error) {
-    throw await creationError(deps, connector, error);
-  } finally {
-    clearTimeout(timer);
-  }
+  return outcome.finished ? { status: 201, connector: outcome.result } : { status: 202, connector };
 }
 
-async function creationError(deps: ApiDependencies, connector: Connector, error: unknown): Promise<unknown> {
-  if (!(error instanceof WorkflowFailedError)) return error;
-  const type = workflowFailureType(error);
-  const message = workflowFailureMessage(error);
-  if (type === failureTypes.connectorConflict) {
-    const existing = await findConnector(deps.db, connector.id);
-    return new ApiError(409, 'conflict', `A connector with id ${connector.id} already exists`, {
-      connectorId: existing?.workspaceId === connector.workspaceId ? existing.id : undefined,
-    });
-  }
+function creationFailure(type: string | undefined, message: string): ApiError {
+  if (type === failureTypes.connectorConflict) return new ApiError(409, 'conflict', message);
   if (type === failureTypes.scheduleConflict) return new ApiError(409, 'schedule_conflict', message);
   return new ApiError(503, 'schedule_creation_failed', message);
 }

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../config/logger.ts';
 import type { Db } from '../db/database.ts';
+import type { SecretCipher } from '../secrets/cipher.ts';
 
 /** What the API needs, built once by its entry point (or a test) and passed in. */
 export interface ApiDependencies {
@@ -11,4 +12,9 @@ export interface ApiDependencies {
   readonly now: () => Date;
   /** How long a request waits for its workflow before answering 202. */
   readonly workflowWaitMs: number;
+  /** Seals credential secrets before they are stored or handed to a workflow. */
+  readonly cipher: SecretCipher;
+  readonly directoryRoots: readonly string[];
+  /** Public base URL of this API, for OAuth redirect URIs. */
+  readonly publicUrl: string;
 }

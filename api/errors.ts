@@ -13,6 +13,7 @@ export const errorCodes = [
   'payload_too_large',
   'credential_check_failed',
   'schedule_creation_failed',
+  'schedule_update_failed',
   'temporal_unavailable',
   'database_unavailable',
   'internal',

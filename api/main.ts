@@ -1,6 +1,8 @@
 import { serve } from '@hono/node-server';
 import { loadConfigOrExit } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
+import { resolveSecretKey } from '../config/local-secrets.ts';
+import { createSecretCipher } from '../secrets/cipher.ts';
 import { createDatabase, databaseTarget } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { connectClient } from '../temporal/connection.ts';
@@ -24,6 +26,9 @@ const app = createApp({
   logger,
   now: () => new Date(),
   workflowWaitMs: 30_000,
+  cipher: createSecretCipher(resolveSecretKey(config), config.TRIBUTARY_PREVIOUS_SECRET_KEYS),
+  directoryRoots: config.TRIBUTARY_DIRECTORY_ROOTS,
+  publicUrl: config.publicUrl,
 });
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {

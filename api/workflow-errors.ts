@@ -1,15 +1,21 @@
 import { ApplicationFailure, WorkflowFailedError, isGrpcServiceError } from '@temporalio/client';
 import { ApiError } from './errors.ts';
 
-/** The failure type a workflow failed with, if it failed with an ApplicationFailure. */
-export function workflowFailureType(error: unknown): string | undefined {
-  return error instanceof WorkflowFailedError && error.cause instanceof ApplicationFailure
-    ? (error.cause.type ?? undefined)
-    : undefined;
+/** The innermost ApplicationFailure of a failed workflow: the workflow's own, or an activity's it let through. */
+function applicationFailure(error: WorkflowFailedError): ApplicationFailure | undefined {
+  let found: ApplicationFailure | undefined;
+  for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure) found = cause;
+  }
+  return found;
+}
+
+export function workflowFailureType(error: WorkflowFailedError): string | undefined {
+  return applicationFailure(error)?.type ?? undefined;
 }
 
 export function workflowFailureMessage(error: WorkflowFailedError): string {
-  return error.cause?.message ?? error.message;
+  return applicationFailure(error)?.message ?? error.cause?.message ?? error.message;
 }
 
 // gRPC status codes UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the server could not be reached in time.

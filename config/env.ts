@@ -31,6 +31,10 @@ export const envSchema = z.object({
   TEMPORAL_API_KEY: optionalString,
   TEMPORAL_CLI_PATH: optionalString,
   TRIBUTARY_SECRET_KEY: optionalString,
+  /** Earlier keys, comma-separated, so credentials sealed before a rotation still open. */
+  TRIBUTARY_PREVIOUS_SECRET_KEYS: list,
+  /** Public base URL of the API, for OAuth redirect URIs; defaults to http://localhost:PORT. */
+  TRIBUTARY_PUBLIC_URL: optionalString.pipe(z.url().optional()),
   TRIBUTARY_ADMIN_KEY: optionalString.pipe(
     z.string().min(24, 'must be at least 24 characters').optional(),
   ),
@@ -47,6 +51,7 @@ export interface Config extends Env {
   /** True when no TEMPORAL_ADDRESS is set and the embedded dev server is used. */
   readonly embeddedTemporal: boolean;
   readonly temporalAddress: string;
+  readonly publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +71,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     dataDir: path.resolve(env.TRIBUTARY_DATA_DIR),
     embeddedTemporal: env.TEMPORAL_ADDRESS === undefined,
     temporalAddress: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_DEV_PORT}`,
+    publicUrl: (env.TRIBUTARY_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
   });
 }
 

@@ -12,10 +12,12 @@ function readOrCreate(file: string, create: () => string): string {
   return value;
 }
 
-/** Keys of the embedded setup: generated into the data dir once, reused on every later start. */
-export function embeddedKeys(dataDir: string): { secretKey: string; adminKey: string } {
-  return {
-    secretKey: readOrCreate(path.join(dataDir, 'secret.key'), () => randomBytes(32).toString('base64')),
-    adminKey: readOrCreate(path.join(dataDir, 'admin.key'), generateApiKey),
-  };
+/** The credential encryption key: TRIBUTARY_SECRET_KEY, or one generated into the data dir on first start. */
+export function resolveSecretKey(config: { TRIBUTARY_SECRET_KEY?: string | undefined; dataDir: string }): string {
+  return config.TRIBUTARY_SECRET_KEY ?? readOrCreate(path.join(config.dataDir, 'secret.key'), () => randomBytes(32).toString('base64'));
+}
+
+/** The embedded setup's admin key: generated into the data dir once, reused on every later start. */
+export function embeddedAdminKey(dataDir: string): string {
+  return readOrCreate(path.join(dataDir, 'admin.key'), generateApiKey);
 }

@@ -1,10 +1,12 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Db } from './database.ts';
 import * as initial from './migrations/001_initial.ts';
+import * as credentials from './migrations/002_credentials.ts';
 
 /** Migrations are listed in code so the bundle and every entry point carry the same set. */
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
+  '002_credentials': credentials,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

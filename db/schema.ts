@@ -39,10 +39,57 @@ export interface ConnectorsTable {
   updated_at: Timestamp;
 }
 
+export interface CredentialsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  type: string;
+  kind: string;
+  key_id: string;
+  iv: string;
+  auth_tag: string;
+  ciphertext: string;
+  /** Field names with at most their last four characters, as responses show them. */
+  hints: JsonText;
+  refresh_locked_until: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface OAuthStatesTable {
+  state: string;
+  workspace_id: string;
+  connector_id: string;
+  credential_id: string;
+  redirect_uri: string;
+  sealed_verifier: JsonText;
+  expires_at: Timestamp;
+}
+
+export interface DocumentsTable {
+  id: string;
+  workspace_id: string;
+  collection: string;
+  connector_id: string;
+  external_id: string;
+  title: string | null;
+  url: string | null;
+  mime_type: string | null;
+  content: string;
+  content_hash: string;
+  metadata: JsonText;
+  source_updated_at: Timestamp | null;
+  synced_at: Timestamp;
+  sync_job_id: string | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
   connectors: ConnectorsTable;
+  credentials: CredentialsTable;
+  oauth_states: OAuthStatesTable;
+  documents: DocumentsTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;
@@ -51,3 +98,6 @@ export type NewApiKeyRow = Insertable<ApiKeysTable>;
 export type ConnectorRow = Selectable<ConnectorsTable>;
 export type NewConnectorRow = Insertable<ConnectorsTable>;
 export type ConnectorRowUpdate = Updateable<ConnectorsTable>;
+export type CredentialRow = Selectable<CredentialsTable>;
+export type NewCredentialRow = Insertable<CredentialsTable>;
+export type OAuthStateRow = Selectable<OAuthStatesTable>;

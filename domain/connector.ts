@@ -16,10 +16,22 @@ const editableFields = {
   metadata: metadataSchema.default({}),
 };
 
+/** Only at creation: the credential to bind, by id or inline (seed 001's `credentials`). */
+const credentialFields = {
+  credentialId: resourceIdSchema.optional().meta({ description: 'An existing credential of this workspace to check and bind.' }),
+  credentials: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({
+      description:
+        'A secret given inline, e.g. `{ "accessKeyId": "...", "secretAccessKey": "..." }`; stored encrypted as a credential and bound. `kind` may be given; otherwise it is inferred from the fields.',
+    }),
+};
+
 /** One body variant per source type, so `config` is validated by that type's own schema. */
 const bodyVariants = connectorDefinitions.map((definition) =>
   z
-    .object({ ...editableFields, type: z.literal(definition.type), config: definition.configSchema })
+    .object({ ...editableFields, ...credentialFields, type: z.literal(definition.type), config: definition.configSchema })
     .strict(),
 );
 
@@ -45,6 +57,10 @@ export const createConnectorBodySchema = connectorBody(
 
 export const connectorSchema = z
   .object({
+    authRequest: z
+      .object({ authorizationEndpoint: z.string(), type: z.literal('code') })
+      .optional()
+      .meta({ description: 'Present while an OAuth connector waits for consent: where to get the consent URL.' }),
     id: z.string(),
     workspaceId: z.string(),
     name: z.string(),
@@ -64,3 +80,22 @@ export const connectorSchema = z
   .meta({ id: 'Connector' });
 
 export type Connector = z.infer<typeof connectorSchema>;
+
+/** The fields a connector update may change; the workflow applies them as one step. */
+export type ConnectorChanges = Partial<
+  Pick<Connector, 'name' | 'description' | 'config' | 'schedule' | 'pruneSchedule' | 'metadata'>
+>;
+
+/** Body of `PATCH /v1/connectors/{id}`; `config` is merged into the current config, then validated by the type. */
+export const patchConnectorBodySchema = z
+  .object({
+    name: editableFields.name.optional(),
+    description: z.string().max(2000).nullable().optional(),
+    config: z.record(z.string(), z.unknown()).optional().meta({ description: 'Fields to change in the config.' }),
+    schedule: scheduleSchema.optional(),
+    pruneSchedule: scheduleSchema.nullable().optional().meta({ description: '`null` removes the prune schedule.' }),
+    metadata: metadataSchema.optional().meta({ description: 'Replaces all metadata.' }),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one field to change' })
+  .meta({ id: 'PatchConnector' });

@@ -70,3 +70,38 @@ export function secretHints(secret: Record<string, unknown>): Record<string, str
 }
 
 export const credentialIdSchema = resourceIdSchema;
+
+const credentialBodyVariants = credentialKinds.map((kind) =>
+  z
+    .object({
+      name: z.string().trim().min(1).max(200),
+      type: z.string().min(1).meta({ description: 'The source type, e.g. jira.' }),
+      kind: z.literal(kind),
+      secret: credentialSecretSchemas[kind],
+    })
+    .strict(),
+);
+
+/** Body of `POST /v1/credentials`; whether `type` takes `kind` is checked against the connector registry. */
+export const createCredentialBodySchema = z
+  .discriminatedUnion('kind', credentialBodyVariants as [(typeof credentialBodyVariants)[number], ...typeof credentialBodyVariants], {
+    error: (issue) => (issue.code === 'invalid_union' ? `unknown credential kind; expected one of: ${credentialKinds.join(', ')}` : undefined),
+  })
+  .meta({ id: 'CreateCredential' }) as unknown as z.ZodType<{
+  name: string;
+  type: string;
+  kind: CredentialKind;
+  secret: CredentialSecret;
+}>;
+
+export type CreateCredentialBody = z.infer<typeof createCredentialBodySchema>;
+
+/** Body of `PATCH /v1/credentials/{id}`: a new name and/or a whole new secret of the same kind. */
+export const updateCredentialBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    secret: z.record(z.string(), z.unknown()).optional().meta({ description: 'A whole new secret, validated against the credential’s kind.' }),
+  })
+  .strict()
+  .refine((body) => body.name !== undefined || body.secret !== undefined, { message: 'send name, secret or both' })
+  .meta({ id: 'UpdateCredential' });

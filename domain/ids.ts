@@ -8,6 +8,6 @@ export const resourceIdSchema = z
     message: 'must be 1-64 letters, digits, "_" or "-", starting with a letter or digit',
   });
 
-export function newId(prefix: 'conn' | 'ws' | 'key'): string {
+export function newId(prefix: 'conn' | 'ws' | 'key' | 'cred' | 'job' | 'doc'): string {
   return `${prefix}_${randomUUID().replaceAll('-', '')}`;
 }

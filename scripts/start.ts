@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { loadConfigOrExit } from '../config/env.ts';
-import { embeddedKeys } from '../config/local-secrets.ts';
+import { embeddedAdminKey, resolveSecretKey } from '../config/local-secrets.ts';
 import { findOrBuildTemporalCli } from '../temporal/cli.ts';
 import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
 
@@ -67,14 +67,12 @@ async function waitForApi(url: string, timeoutMs: number): Promise<void> {
 }
 
 const env: NodeJS.ProcessEnv = { ...process.env };
+// Both processes must seal and open credentials with the same key.
+env.TRIBUTARY_SECRET_KEY = resolveSecretKey(config);
 let adminKeyLine = 'the value of TRIBUTARY_ADMIN_KEY';
-if (!config.TRIBUTARY_ADMIN_KEY || !config.TRIBUTARY_SECRET_KEY) {
-  const keys = embeddedKeys(config.dataDir);
-  env.TRIBUTARY_SECRET_KEY = config.TRIBUTARY_SECRET_KEY ?? keys.secretKey;
-  if (!config.TRIBUTARY_ADMIN_KEY) {
-    env.TRIBUTARY_ADMIN_KEY = keys.adminKey;
-    adminKeyLine = `${keys.adminKey}  (kept in ${path.join(config.dataDir, 'admin.key')})`;
-  }
+if (!config.TRIBUTARY_ADMIN_KEY) {
+  env.TRIBUTARY_ADMIN_KEY = embeddedAdminKey(config.dataDir);
+  adminKeyLine = `${env.TRIBUTARY_ADMIN_KEY}  (kept in ${path.join(config.dataDir, 'admin.key')})`;
 }
 
 let temporalUi = '(external cluster: use its own UI)';

@@ -46,33 +46,58 @@ export function scheduleSpec(schedule: Schedule): { spec: ScheduleSpec; remainin
   }
 }
 
+export type ScheduleKind = 'sync' | 'prune';
+
 export interface ConnectorScheduleOptionsInput {
   connector: Connector;
+  kind: ScheduleKind;
   creationId: string;
   taskQueue: string;
   paused: boolean;
 }
 
-/** The Temporal Schedule of a connector: starts its sync workflow, never two at once. */
-export function connectorScheduleOptions({
-  connector,
-  creationId,
-  taskQueue,
-  paused,
-}: ConnectorScheduleOptionsInput): ScheduleOptions {
-  const { spec, remainingActions } = scheduleSpec(connector.schedule);
+const scheduleKinds = {
+  sync: {
+    scheduleId: workflowIds.connectorSchedule,
+    workflowId: workflowIds.syncConnector,
+    workflowType: 'syncConnector',
+    schedule: (connector: Connector) => connector.schedule,
+    summary: (connector: Connector) => `Scheduled sync of ${connector.type} connector "${connector.name}"`,
+  },
+  prune: {
+    scheduleId: workflowIds.connectorPruneSchedule,
+    workflowId: workflowIds.pruneConnector,
+    workflowType: 'pruneConnector',
+    schedule: (connector: Connector) => connector.pruneSchedule,
+    summary: (connector: Connector) => `Scheduled prune of ${connector.type} connector "${connector.name}"`,
+  },
+} as const;
+
+export function connectorScheduleId(kind: ScheduleKind, connectorId: string): string {
+  return scheduleKinds[kind].scheduleId(connectorId);
+}
+
+/** The kinds of schedule a connector has: always a sync schedule, a prune schedule when it sets one. */
+export function scheduleKindsOf(connector: Pick<Connector, 'pruneSchedule'>): ScheduleKind[] {
+  return connector.pruneSchedule ? ['sync', 'prune'] : ['sync'];
+}
+
+/** A Temporal Schedule of a connector: starts its sync (or prune) workflow, never two at once. */
+export function connectorScheduleOptions({ connector, kind, creationId, taskQueue, paused }: ConnectorScheduleOptionsInput): ScheduleOptions {
+  const definition = scheduleKinds[kind];
+  const { spec, remainingActions } = scheduleSpec(definition.schedule(connector) ?? { type: 'manual' });
   const memo: ConnectorScheduleMemo = { tributaryConnectorId: connector.id, tributaryCreationId: creationId };
   return {
-    scheduleId: workflowIds.connectorSchedule(connector.id),
+    scheduleId: definition.scheduleId(connector.id),
     spec,
     action: {
       type: 'startWorkflow',
-      workflowType: 'syncConnector',
-      workflowId: workflowIds.syncConnector(connector.id),
+      workflowType: definition.workflowType,
+      workflowId: definition.workflowId(connector.id),
       taskQueue,
       args: [{ connectorId: connector.id, trigger: 'schedule' }],
       typedSearchAttributes: connectorSearchAttributes(connector),
-      staticSummary: `Scheduled sync of ${connector.type} connector "${connector.name}"`,
+      staticSummary: definition.summary(connector),
     },
     policies: {
       overlap: ScheduleOverlapPolicy.SKIP,
@@ -80,7 +105,7 @@ export function connectorScheduleOptions({
     },
     state: {
       paused,
-      note: paused ? 'Waiting for credentials' : `Schedule of connector ${connector.id}`,
+      note: paused ? 'Paused until the connector is connected' : `Schedule of connector ${connector.id}`,
       ...(remainingActions === undefined ? {} : { remainingActions }),
     },
     memo: { ...memo },

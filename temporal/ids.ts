@@ -3,4 +3,11 @@ export const workflowIds = {
   createConnector: (connectorId: string) => `connector-create-${connectorId}`,
   connectorSchedule: (connectorId: string) => `connector-schedule-${connectorId}`,
   syncConnector: (connectorId: string) => `connector-sync-${connectorId}`,
+  connectorPruneSchedule: (connectorId: string) => `connector-prune-schedule-${connectorId}`,
+  pruneConnector: (connectorId: string) => `connector-prune-${connectorId}`,
+  bindCredential: (connectorId: string) => `connector-bind-${connectorId}`,
+  updateConnector: (connectorId: string) => `connector-update-${connectorId}`,
+  pauseConnector: (connectorId: string) => `connector-pause-${connectorId}`,
+  resumeConnector: (connectorId: string) => `connector-resume-${connectorId}`,
+  deleteConnector: (connectorId: string) => `connector-delete-${connectorId}`,
 };

@@ -1,4 +1,4 @@
-import { ScheduleNotFoundError, type ScheduleClient, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleNotFoundError, type ScheduleClient, type ScheduleOptions, type ScheduleUpdateOptions } from '@temporalio/client';
 
 /** The part of Temporal's schedule client that the activities use; tests wrap it to inject faults. */
 export interface ScheduleGateway {
@@ -7,6 +7,9 @@ export interface ScheduleGateway {
   describeMemo(scheduleId: string): Promise<Record<string, unknown> | undefined>;
   /** Deletes the schedule; a missing schedule is not an error. */
   delete(scheduleId: string): Promise<void>;
+  /** Replaces spec, action, policies and state of an existing schedule. */
+  update(scheduleId: string, options: ScheduleUpdateOptions): Promise<void>;
+  setPaused(scheduleId: string, paused: boolean, note: string): Promise<void>;
 }
 
 export function temporalScheduleGateway(schedules: ScheduleClient): ScheduleGateway {
@@ -22,6 +25,13 @@ export function temporalScheduleGateway(schedules: ScheduleClient): ScheduleGate
         if (error instanceof ScheduleNotFoundError) return undefined;
         throw error;
       }
+    },
+    async update(scheduleId, options) {
+      await schedules.getHandle(scheduleId).update(() => options);
+    },
+    async setPaused(scheduleId, paused, note) {
+      const handle = schedules.getHandle(scheduleId);
+      await (paused ? handle.pause(note) : handle.unpause(note));
     },
     async delete(scheduleId) {
       try {

@@ -120,14 +120,26 @@ describe.each(dialects)('connector creation on %s', (dialect) => {
     expect(runs).toHaveLength(1);
   });
 
-  it('refuses a PUT that reuses an id with another definition', async () => {
+  it('replaces the definition on a PUT of an existing id, schedule included', async () => {
     const id = uniqueId('redefine');
     expect((await call(app, 'PUT', `/v1/connectors/${id}`, { key, body: webScraper() })).status).toBe(201);
-    const response = await call(app, 'PUT', `/v1/connectors/${id}`, { key, body: webScraper({ name: 'Another name' }) });
-    expect(response.status).toBe(409);
-    expect(response.body.error.code).toBe('conflict');
+    const response = await call(app, 'PUT', `/v1/connectors/${id}`, {
+      key,
+      body: webScraper({ name: 'Another name', schedule: { type: 'interval', everySeconds: 900 } }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.data).toMatchObject({ name: 'Another name', schedule: { type: 'interval', everySeconds: 900 }, state: 'connected' });
     const stored = await database.db.selectFrom('connectors').select('name').where('id', '=', id).executeTakeFirstOrThrow();
-    expect(stored.name).toBe('Docs');
+    expect(stored.name).toBe('Another name');
+    const schedule = await client.schedule.getHandle(workflowIds.connectorSchedule(id)).describe();
+    expect(schedule.spec.intervals?.[0]?.every).toBe(900_000);
+
+    const retyped = await call(app, 'PUT', `/v1/connectors/${id}`, {
+      key,
+      body: { name: 'Docs', type: 'upload', config: {} },
+    });
+    expect(retyped.status).toBe(409);
+    expect(retyped.body.error.message).toContain('type cannot change');
   });
 
   it('deletes the connector when its schedule cannot be created', async () => {

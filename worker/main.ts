@@ -5,7 +5,8 @@ import { createDatabase, databaseTarget } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { createLogger, temporalLogger } from '../config/logger.ts';
 import { connectWorkerConnection } from '../temporal/connection.ts';
-import { temporalScheduleGateway } from '../temporal/schedule-gateway.ts';
+import { resolveSecretKey } from '../config/local-secrets.ts';
+import { buildActivityDependencies } from './activity-dependencies.ts';
 import { createWorker } from './create-worker.ts';
 
 const config = loadConfigOrExit();
@@ -20,12 +21,14 @@ const worker = await createWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  dependencies: {
+  dependencies: buildActivityDependencies({
     db,
-    schedules: temporalScheduleGateway(client.schedule),
+    client,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    now: () => new Date(),
-  },
+    secretKey: resolveSecretKey(config),
+    previousSecretKeys: config.TRIBUTARY_PREVIOUS_SECRET_KEYS,
+    allowedHosts: config.TRIBUTARY_ALLOWED_HOSTS,
+  }),
 });
 
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');

@@ -1,50 +1,60 @@
-import { ApplicationFailure, CancellationScope, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
+import { ApplicationFailure, CancellationScope, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import type { SealedCredentialRow } from '../activities/credential-activities.ts';
 import type { Connector } from '../domain/connector.ts';
-
-const { insertConnector, setConnectorState } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', maximumAttempts: 10 },
-});
-
-// A few attempts only: the caller is waiting, and a schedule that cannot be made is compensated.
-const { createConnectorSchedule } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumAttempts: 3 },
-});
-
-const { removeCreatedConnector } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+import { checkSteps, cleanupSteps, compensatedSteps, databaseSteps, failureReason } from './activity-proxies.ts';
 
 /**
  * Input of `createConnector`, workflow id `connector-create-<connectorId>`.
- * @example { connector: { id: 'conn_1', type: 'web_scraper', state: 'creating', ... } }
+ * @example { connector: { id: 'conn_1', type: 'jira', state: 'creating', ... }, credentialId: 'cred_1', needsCredential: true }
  */
 export interface CreateConnectorInput {
   connector: Connector;
+  /** An existing credential to check and bind. */
+  credentialId?: string;
+  /** A credential given inline, sealed by the API; stored, checked and bound here, removed on compensation. */
+  inlineCredential?: SealedCredentialRow;
+  /** Whether the source type needs a credential before it can sync. */
+  needsCredential: boolean;
 }
 
 /**
- * Inserts the connector, creates its Temporal Schedule and marks it connected. If the schedule cannot
- * be created, deletes what it created and fails with the reason.
+ * Inserts the connector, stores and binds its credential, checks the connection, creates its
+ * Temporal Schedules (paused while auth is required) and marks it connected or auth_required. If a
+ * schedule cannot be created, deletes everything it created and fails with the reason.
  */
-export async function createConnector({ connector }: CreateConnectorInput): Promise<Connector> {
+export async function createConnector(input: CreateConnectorInput): Promise<Connector> {
+  const { connector } = input;
   const creationId = workflowInfo().firstExecutionRunId;
   setCurrentDetails(`Creating ${connector.type} connector **${connector.id}**`);
-  await insertConnector(connector);
+  await databaseSteps.insertConnector(connector);
+  if (input.inlineCredential) await databaseSteps.storeSealedCredential(input.inlineCredential);
+
+  const credentialId = input.inlineCredential?.id ?? input.credentialId;
+  let authReason: string | null = input.needsCredential && !credentialId ? 'A credential is required' : null;
+  if (credentialId) {
+    const check = await checkSteps.checkConnectorCredential({ connectorId: connector.id, credentialId });
+    await databaseSteps.bindConnectorCredential({ connectorId: connector.id, credentialId });
+    if (!check.ok) authReason = check.reason;
+  }
+
   try {
-    await createConnectorSchedule({ connectorId: connector.id, creationId, paused: false });
+    await compensatedSteps.createConnectorSchedules({ connectorId: connector.id, creationId, paused: authReason !== null });
   } catch (error) {
-    await CancellationScope.nonCancellable(() => removeCreatedConnector({ connectorId: connector.id, creationId }));
-    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    const type = error instanceof Error && error.cause instanceof ApplicationFailure ? error.cause.type : undefined;
+    await CancellationScope.nonCancellable(async () => {
+      await cleanupSteps.removeCreatedSchedules({ connectorId: connector.id, creationId });
+      await cleanupSteps.removeCreatedConnectorRow({
+        connectorId: connector.id,
+        ...(input.inlineCredential ? { inlineCredentialId: input.inlineCredential.id } : {}),
+      });
+    });
+    const reason = failureReason(error);
     throw ApplicationFailure.create({
-      type: type ?? 'ScheduleCreationFailed',
-      message: `The schedule of connector ${connector.id} could not be created, so the connector was removed: ${reason}`,
+      type: reason.type ?? 'ScheduleCreationFailed',
+      message: `The schedule of connector ${connector.id} could not be created, so the connector was removed: ${reason.message}`,
       nonRetryable: true,
     });
   }
-  return setConnectorState({ connectorId: connector.id, state: 'connected', reason: null });
+  return authReason === null
+    ? databaseSteps.setConnectorState({ connectorId: connector.id, state: 'connected', reason: null })
+    : databaseSteps.setConnectorState({ connectorId: connector.id, state: 'auth_required', reason: authReason });
 }

@@ -1,9 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { findWorkspaceConnector } from '../../db/repositories/connectors.ts';
 import { connectorSchema } from '../../domain/connector.ts';
+import { requireWorkspaceConnector } from '../connector-lookup.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { ApiError } from '../errors.ts';
 import { bearerSecurity, dataEnvelope, errorResponses } from '../openapi-schemas.ts';
+import { presentConnector } from '../present-connector.ts';
 import type { AppEnv } from '../principal.ts';
 
 const route = createRoute({
@@ -21,9 +21,7 @@ const route = createRoute({
 
 export function registerGetConnector(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
   app.openapi(route, async (c) => {
-    const { id } = c.req.valid('param');
-    const connector = await findWorkspaceConnector(deps.db, c.get('principal').workspaceId, id);
-    if (!connector) throw new ApiError(404, 'not_found', `Connector ${id} not found`);
-    return c.json({ data: connector }, 200);
+    const connector = await requireWorkspaceConnector(deps, c.get('principal').workspaceId, c.req.valid('param').id);
+    return c.json({ data: presentConnector(deps, connector) }, 200);
   });
 }

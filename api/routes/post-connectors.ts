@@ -1,11 +1,14 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { createConnectorBodySchema, connectorSchema } from '../../domain/connector.ts';
+import { connectorSchema, createConnectorBodySchema } from '../../domain/connector.ts';
 import { newId } from '../../domain/ids.ts';
 import { newConnector, runConnectorCreation } from '../connector-creation.ts';
+import { assertConfigAccepted, assertSchedulesAccepted, creationCredential } from '../connector-input.ts';
 import type { ApiDependencies } from '../dependencies.ts';
+import { ApiError } from '../errors.ts';
 import { bearerSecurity, dataEnvelope, errorResponses } from '../openapi-schemas.ts';
+import { presentConnector } from '../present-connector.ts';
 import type { AppEnv } from '../principal.ts';
-import { assertScheduleAccepted, existingConnectorConflict } from '../connector-guards.ts';
+import { findConnector } from '../../db/repositories/connectors.ts';
 
 const route = createRoute({
   method: 'post',
@@ -13,7 +16,7 @@ const route = createRoute({
   tags: ['Connectors'],
   summary: 'Create a connector',
   description:
-    'Runs the connector-creation workflow: inserts the connector, creates its Temporal Schedule and marks it connected. If the schedule cannot be created the connector is removed again.',
+    'Runs the connector-creation workflow: inserts the connector, stores and binds its credential, checks the connection, creates its Temporal Schedule and marks it connected (or auth_required). If the schedule cannot be created the connector is removed again.',
   security: bearerSecurity,
   request: { body: { required: true, content: { 'application/json': { schema: createConnectorBodySchema } } } },
   responses: {
@@ -25,13 +28,17 @@ const route = createRoute({
 
 export function registerPostConnectors(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
   app.openapi(route, async (c) => {
-    const { id: requestedId, ...spec } = c.req.valid('json');
-    const { workspaceId } = c.get('principal');
+    const { id: requestedId, credentialId, credentials, ...spec } = c.req.valid('json');
     const now = deps.now();
-    assertScheduleAccepted(spec, now);
+    assertSchedulesAccepted(spec, now);
+    await assertConfigAccepted(deps, spec.type, spec.config);
     const id = requestedId ?? newId('conn');
-    if (requestedId) await existingConnectorConflict(deps.db, requestedId);
-    const outcome = await runConnectorCreation(deps, newConnector(id, workspaceId, spec, now));
-    return c.json({ data: outcome.connector }, outcome.status);
+    if (requestedId && (await findConnector(deps.db, requestedId))) {
+      throw new ApiError(409, 'conflict', `A connector with id ${requestedId} already exists`);
+    }
+    const connector = newConnector(id, c.get('principal').workspaceId, spec, now);
+    const credential = await creationCredential(deps, connector, { credentialId, credentials });
+    const outcome = await runConnectorCreation(deps, connector, credential);
+    return c.json({ data: presentConnector(deps, outcome.connector) }, outcome.status);
   });
 }

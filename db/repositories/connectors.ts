@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Connector } from '../../domain/connector.ts';
 import { assertTransition, type ConnectorState } from '../../domain/connector-state.ts';
 import type { ConnectorRow, Database, NewConnectorRow } from '../schema.ts';
+import { pageQuery, type Page } from './pagination.ts';
 
 type Executor = Kysely<Database>;
 
@@ -64,6 +65,17 @@ export async function findWorkspaceConnector(
   return row && toConnector(row);
 }
 
+export async function listConnectors(
+  db: Executor,
+  workspaceId: string,
+  options: { type?: string | undefined; state?: ConnectorState | undefined; cursor?: string | undefined; limit: number },
+): Promise<Page<Connector>> {
+  let query = db.selectFrom('connectors').selectAll().where('workspace_id', '=', workspaceId);
+  if (options.type) query = query.where('type', '=', options.type);
+  if (options.state) query = query.where('state', '=', options.state);
+  return pageQuery(query, options, toConnector);
+}
+
 /** Inserts the connector unless a row with its id exists; returns whether it inserted. */
 export async function insertConnectorIfAbsent(db: Executor, connector: Connector): Promise<boolean> {
   const result = await db
@@ -72,6 +84,12 @@ export async function insertConnectorIfAbsent(db: Executor, connector: Connector
     .onConflict((conflict) => conflict.column('id').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Overwrites every column of an existing connector. */
+export async function replaceConnector(db: Executor, connector: Connector): Promise<void> {
+  const { id, ...columns } = toConnectorRow(connector);
+  await db.updateTable('connectors').set(columns).where('id', '=', id).execute();
 }
 
 export async function deleteConnectorRow(db: Executor, id: string): Promise<void> {

@@ -5,10 +5,20 @@ import type { Db } from '../../db/database.ts';
 import { insertApiKey, ensureWorkspace } from '../../db/repositories/workspaces.ts';
 import { generateApiKey, hashApiKey, type ApiKeyRole } from '../../domain/api-keys.ts';
 import { newId } from '../../domain/ids.ts';
+import { createSecretCipher } from '../../secrets/cipher.ts';
 
 export type TestApp = ReturnType<typeof createApp>;
 
-export function createTestApp(options: { db: Db; client: Client; taskQueue: string; workflowWaitMs?: number }): TestApp {
+/** The key the test apps and test workers share, as the API and the worker would. */
+export const testSecretKey = 'test-secret-key-used-only-by-the-test-suite';
+
+export function createTestApp(options: {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  workflowWaitMs?: number;
+  directoryRoots?: string[];
+}): TestApp {
   return createApp({
     db: options.db,
     temporal: options.client,
@@ -16,6 +26,9 @@ export function createTestApp(options: { db: Db; client: Client; taskQueue: stri
     logger: pino({ level: 'silent' }),
     now: () => new Date(),
     workflowWaitMs: options.workflowWaitMs ?? 30_000,
+    cipher: createSecretCipher(testSecretKey),
+    directoryRoots: options.directoryRoots ?? [],
+    publicUrl: 'http://127.0.0.1:8080',
   });
 }
 

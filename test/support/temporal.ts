@@ -4,7 +4,9 @@ import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDependencies } from '../../activities/index.ts';
 import type { Db } from '../../db/database.ts';
-import { temporalScheduleGateway, type ScheduleGateway } from '../../temporal/schedule-gateway.ts';
+import type { ScheduleGateway } from '../../temporal/schedule-gateway.ts';
+import { buildActivityDependencies } from '../../worker/activity-dependencies.ts';
+import { testSecretKey } from './api.ts';
 import { createWorker } from '../../worker/create-worker.ts';
 
 let runtimeInstalled = false;
@@ -34,18 +36,20 @@ export async function startTestWorker(options: {
   db: Db;
   client: Client;
   schedules?: (real: ScheduleGateway) => ScheduleGateway;
-  now?: () => Date;
+  /** Hosts connectors may reach; loopback by default, where the tests' fake services listen. */
+  allowedHosts?: string[];
 }): Promise<TestWorker> {
   quietRuntime();
   const taskQueue = `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const real = temporalScheduleGateway(options.client.schedule);
-  const dependencies: ActivityDependencies = {
+  const built = buildActivityDependencies({
     db: options.db,
-    schedules: options.schedules ? options.schedules(real) : real,
+    client: options.client,
     taskQueue,
-    now: options.now ?? (() => new Date()),
-  };
+    secretKey: testSecretKey,
+    allowedHosts: options.allowedHosts ?? ['127.0.0.0/8', 'localhost'],
+  });
+  const dependencies: ActivityDependencies = options.schedules ? { ...built, schedules: options.schedules(built.schedules) } : built;
   const worker = await createWorker({
     connection,
     namespace: 'default',

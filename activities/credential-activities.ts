@@ -1,0 +1,61 @@
+import type { CheckResult } from '../connectors/connector-definition.ts';
+import { findConnectorDefinition } from '../connectors/registry.ts';
+import { findConnector, replaceConnector } from '../db/repositories/connectors.ts';
+import { findCredentialRow, insertCredential } from '../db/repositories/credentials.ts';
+import type { NewCredentialRow } from '../db/schema.ts';
+import type { Connector } from '../domain/connector.ts';
+import { assertTransition, type ConnectorState } from '../domain/connector-state.ts';
+import { openFreshCredential } from '../oauth/fresh-credential.ts';
+import type { ActivityDependencies } from './dependencies.ts';
+import { failureTypes, nonRetryable } from './failures.ts';
+
+/** A credential created inline with a connector, already sealed by the API: no plaintext enters history. */
+export type SealedCredentialRow = Omit<NewCredentialRow, 'refresh_locked_until'>;
+
+export function createCredentialActivities(deps: ActivityDependencies) {
+  const { db, now, policy, fetch } = deps;
+
+  return {
+    /** Idempotent by id, so a retried creation stores its inline credential once. */
+    async storeSealedCredential(row: SealedCredentialRow): Promise<void> {
+      if (await findCredentialRow(db, row.id)) return;
+      await insertCredential(db, row);
+    },
+
+    /**
+     * Runs the source type's check with the credential. A refused credential is a value with the
+     * source's reason, not a failure; only infrastructure errors are retried.
+     */
+    async checkConnectorCredential(input: { connectorId: string; credentialId: string }): Promise<CheckResult> {
+      const connector = await findConnector(db, input.connectorId);
+      if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${input.connectorId} does not exist`);
+      const row = await findCredentialRow(db, input.credentialId);
+      if (!row || row.workspace_id !== connector.workspaceId) {
+        return { ok: false, reason: `Credential ${input.credentialId} not found` };
+      }
+      const definition = findConnectorDefinition(connector.type);
+      if (!definition) return { ok: false, reason: `Unknown connector type ${connector.type}` };
+      if (row.type !== connector.type || !definition.credentialKinds.includes(row.kind as never)) {
+        return { ok: false, reason: `Credential ${row.id} is a ${row.kind} credential for ${row.type}, not one ${connector.type} accepts` };
+      }
+      let credential;
+      try {
+        credential = await openFreshCredential(deps, input.credentialId);
+      } catch (error) {
+        return { ok: false, reason: (error as Error).message };
+      }
+      return definition.check({ config: connector.config, credential, fetch, policy });
+    },
+
+    /** Binds the credential; an `auth_required` or `disconnected` connector becomes `connected`, a paused one stays paused. */
+    async bindConnectorCredential(input: { connectorId: string; credentialId: string }): Promise<{ previous: Connector; current: Connector }> {
+      const previous = await findConnector(db, input.connectorId);
+      if (!previous) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${input.connectorId} does not exist`);
+      const state: ConnectorState = previous.state === 'paused' ? 'paused' : 'connected';
+      if (previous.state !== state) assertTransition(previous.state, state);
+      const current: Connector = { ...previous, credentialId: input.credentialId, state, stateReason: null, updatedAt: now().toISOString() };
+      await replaceConnector(db, current);
+      return { previous, current };
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { ApplicationFailure } from '@temporalio/common';
+
+/** Failure types the workflows and the API recognise. */
+export const failureTypes = {
+  connectorConflict: 'ConnectorConflict',
+  scheduleConflict: 'ScheduleConflict',
+  invalidTransition: 'InvalidTransition',
+  connectorNotFound: 'ConnectorNotFound',
+  credentialNotFound: 'CredentialNotFound',
+} as const;
+
+export function nonRetryable(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
+}

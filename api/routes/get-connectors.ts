@@ -1,0 +1,35 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { listConnectors } from '../../db/repositories/connectors.ts';
+import { connectorSchema } from '../../domain/connector.ts';
+import { connectorStates } from '../../domain/connector-state.ts';
+import type { ApiDependencies } from '../dependencies.ts';
+import { listQuerySchema, pageEnvelope } from '../list-query.ts';
+import { bearerSecurity, errorResponses } from '../openapi-schemas.ts';
+import { presentConnector } from '../present-connector.ts';
+import type { AppEnv } from '../principal.ts';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/connectors',
+  tags: ['Connectors'],
+  summary: 'List connectors',
+  description: 'In creation order; pass `nextCursor` back as `cursor` for the next page.',
+  security: bearerSecurity,
+  request: {
+    query: listQuerySchema.extend({
+      type: z.string().optional(),
+      state: z.enum(connectorStates).optional(),
+    }),
+  },
+  responses: {
+    200: { description: 'A page of connectors', content: { 'application/json': { schema: pageEnvelope(connectorSchema) } } },
+    ...errorResponses(400, 401, 503),
+  },
+});
+
+export function registerGetConnectors(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+  app.openapi(route, async (c) => {
+    const page = await listConnectors(deps.db, c.get('principal').workspaceId, c.req.valid('query'));
+    return c.json({ data: page.items.map((connector) => presentConnector(deps, connector)), nextCursor: page.nextCursor }, 200);
+  });
+}

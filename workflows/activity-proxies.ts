@@ -1,0 +1,32 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+
+/** Database steps: retried for a while, since an outage of the database is temporary. */
+export const databaseSteps = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', maximumAttempts: 10 },
+});
+
+/** Steps whose failure is compensated: a few attempts only, since the caller is waiting. */
+export const compensatedSteps = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumAttempts: 3 },
+});
+
+/** Checks talk to the source; a refused credential comes back as a value, not an error. */
+export const checkSteps = proxyActivities<Activities>({
+  startToCloseTimeout: '90 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 3 },
+});
+
+/** Compensations and clean-ups retry until they succeed: they must not be left half done. */
+export const cleanupSteps = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** The reason carried by a failed activity, for the workflow's own failure message. */
+export function failureReason(error: unknown): { message: string; type: string | undefined } {
+  const cause = error instanceof Error ? (error.cause as (Error & { type?: string }) | undefined) : undefined;
+  return { message: cause?.message ?? (error instanceof Error ? error.message : String(error)), type: cause?.type };
+}

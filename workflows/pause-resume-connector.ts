@@ -1,0 +1,41 @@
+import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
+import type { Connector } from '../domain/connector.ts';
+import type { ConnectorState } from '../domain/connector-state.ts';
+import { cleanupSteps, compensatedSteps, databaseSteps, failureReason } from './activity-proxies.ts';
+
+/**
+ * Input of `pauseConnector` (id `connector-pause-<connectorId>`) and `resumeConnector`
+ * (id `connector-resume-<connectorId>`).
+ * @example { connectorId: 'conn_1' }
+ */
+export interface ConnectorStateChangeInput {
+  connectorId: string;
+}
+
+async function changeState(connectorId: string, state: ConnectorState, reason: string | null): Promise<Connector> {
+  const previous = await databaseSteps.getConnector(connectorId);
+  const current = await databaseSteps.setConnectorState({ connectorId, state, reason });
+  try {
+    await compensatedSteps.reconcileConnectorSchedules({ connectorId });
+  } catch (error) {
+    await CancellationScope.nonCancellable(() => cleanupSteps.restoreConnector(previous));
+    throw ApplicationFailure.create({
+      type: 'ScheduleUpdateFailed',
+      message: `The schedules of connector ${connectorId} could not follow, so its state was put back: ${failureReason(error).message}`,
+      nonRetryable: true,
+    });
+  }
+  return current;
+}
+
+/** Pauses the connector and its schedules; a running sync finishes. */
+export async function pauseConnector({ connectorId }: ConnectorStateChangeInput): Promise<Connector> {
+  return changeState(connectorId, 'paused', 'Paused through the API');
+}
+
+/** Resumes the connector: connected when it has what it needs, else auth_required; schedules follow. */
+export async function resumeConnector({ connectorId, needsCredential }: ConnectorStateChangeInput & { needsCredential: boolean }): Promise<Connector> {
+  const connector = await databaseSteps.getConnector(connectorId);
+  const missing = needsCredential && !connector.credentialId;
+  return missing ? changeState(connectorId, 'auth_required', 'A credential is required') : changeState(connectorId, 'connected', null);
+}

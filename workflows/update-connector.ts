@@ -1,0 +1,32 @@
+import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
+import type { Connector, ConnectorChanges } from '../domain/connector.ts';
+import { cleanupSteps, compensatedSteps, databaseSteps, failureReason } from './activity-proxies.ts';
+
+/**
+ * Input of `updateConnector`, workflow id `connector-update-<connectorId>`.
+ * @example { connectorId: 'conn_1', changes: { schedule: { type: 'interval', everySeconds: 600 } } }
+ */
+export interface UpdateConnectorInput {
+  connectorId: string;
+  changes: ConnectorChanges;
+}
+
+/** Updates the row, then the Temporal Schedules; if the schedules cannot follow, the row is put back. */
+export async function updateConnector(input: UpdateConnectorInput): Promise<Connector> {
+  const { previous, current } = await databaseSteps.applyConnectorChanges(input);
+  try {
+    await compensatedSteps.reconcileConnectorSchedules({ connectorId: input.connectorId });
+  } catch (error) {
+    await CancellationScope.nonCancellable(async () => {
+      await cleanupSteps.restoreConnector(previous);
+      await cleanupSteps.reconcileConnectorSchedules({ connectorId: input.connectorId });
+    });
+    const reason = failureReason(error);
+    throw ApplicationFailure.create({
+      type: reason.type ?? 'ScheduleUpdateFailed',
+      message: `The schedules of connector ${input.connectorId} could not be updated, so the change was undone: ${reason.message}`,
+      nonRetryable: true,
+    });
+  }
+  return current;
+}
