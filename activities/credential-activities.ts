@@ -6,6 +6,7 @@ import type { NewCredentialRow } from '../db/schema.ts';
 import type { Connector } from '../domain/connector.ts';
 import { assertTransition, type ConnectorState } from '../domain/connector-state.ts';
 import { openFreshCredential } from '../oauth/fresh-credential.ts';
+import { openCredentialRow } from '../secrets/credential-seal.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { failureTypes, nonRetryable } from './failures.ts';
 
@@ -39,6 +40,10 @@ export function createCredentialActivities(deps: ActivityDependencies) {
         return { ok: false, reason: `Credential ${row.id} is a ${row.kind} credential for ${row.type}, not one ${connector.type} accepts` };
       }
       let credential;
+      if (row.kind === 'oauth2') {
+        const opened = openCredentialRow(deps.cipher, row).secret as { accessToken?: string; refreshToken?: string };
+        if (!opened.accessToken && !opened.refreshToken) return { ok: false, reason: 'Waiting for OAuth consent' };
+      }
       try {
         credential = await openFreshCredential(deps, input.credentialId);
       } catch (error) {

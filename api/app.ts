@@ -16,6 +16,8 @@ import { registerGetCredentials } from './routes/get-credentials.ts';
 import { registerHealth } from './routes/get-health.ts';
 import { registerPatchConnector } from './routes/patch-connector.ts';
 import { registerPatchCredential } from './routes/patch-credential.ts';
+import { publicOAuthPaths, registerOAuth } from './routes/oauth.ts';
+import { registerWorkspaces } from './routes/workspaces.ts';
 import { registerPauseResume } from './routes/post-connector-pause-resume.ts';
 import { registerPostConnectors } from './routes/post-connectors.ts';
 import { registerPostCredentials } from './routes/post-credentials.ts';
@@ -43,7 +45,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<AppEnv> {
       },
     }),
   );
-  app.use('/v1/*', bearerAuth(deps.db));
+  app.use('/v1/*', bearerAuth(deps.db, publicOAuthPaths));
 
   registerGetConnectorTypes(app);
   registerGetConnectors(app, deps);
@@ -54,10 +56,12 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<AppEnv> {
   registerDeleteConnector(app, deps);
   registerPauseResume(app, deps);
   registerBindCredential(app, deps);
+  registerOAuth(app, deps);
   registerPostCredentials(app, deps);
   registerGetCredentials(app, deps);
   registerPatchCredential(app, deps);
   registerDeleteCredential(app, deps);
+  registerWorkspaces(app, deps);
   registerHealth(app, deps);
   registerDocs(app);
 

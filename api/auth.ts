@@ -8,8 +8,9 @@ import type { AppEnv } from './principal.ts';
 const readOnlyMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Resolves `Authorization: Bearer <key>` to a workspace principal; viewers may only read. */
-export function bearerAuth(db: Db) {
+export function bearerAuth(db: Db, publicPaths: RegExp) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    if (publicPaths.test(c.req.path)) return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) {

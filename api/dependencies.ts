@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../config/logger.ts';
+import type { HttpFetch } from '../connectors/http/guarded-fetch.ts';
 import type { Db } from '../db/database.ts';
 import type { SecretCipher } from '../secrets/cipher.ts';
 
@@ -17,4 +18,6 @@ export interface ApiDependencies {
   readonly directoryRoots: readonly string[];
   /** Public base URL of this API, for OAuth redirect URIs. */
   readonly publicUrl: string;
+  /** Outbound requests (OAuth token exchanges) obey TRIBUTARY_ALLOWED_HOSTS. */
+  readonly fetch: HttpFetch;
 }

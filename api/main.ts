@@ -3,6 +3,8 @@ import { loadConfigOrExit } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
 import { resolveSecretKey } from '../config/local-secrets.ts';
 import { createSecretCipher } from '../secrets/cipher.ts';
+import { AddressPolicy } from '../connectors/http/address-policy.ts';
+import { createGuardedFetch } from '../connectors/http/guarded-fetch.ts';
 import { createDatabase, databaseTarget } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { connectClient } from '../temporal/connection.ts';
@@ -29,6 +31,7 @@ const app = createApp({
   cipher: createSecretCipher(resolveSecretKey(config), config.TRIBUTARY_PREVIOUS_SECRET_KEYS),
   directoryRoots: config.TRIBUTARY_DIRECTORY_ROOTS,
   publicUrl: config.publicUrl,
+  fetch: createGuardedFetch(new AddressPolicy(config.TRIBUTARY_ALLOWED_HOSTS)),
 });
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {

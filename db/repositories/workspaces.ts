@@ -34,3 +34,11 @@ export async function countWorkspaceAdminKeys(db: Executor, workspaceId: string)
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+export async function findWorkspace(db: Executor, id: string) {
+  return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findApiKey(db: Executor, id: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+}

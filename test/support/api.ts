@@ -6,6 +6,8 @@ import { insertApiKey, ensureWorkspace } from '../../db/repositories/workspaces.
 import { generateApiKey, hashApiKey, type ApiKeyRole } from '../../domain/api-keys.ts';
 import { newId } from '../../domain/ids.ts';
 import { createSecretCipher } from '../../secrets/cipher.ts';
+import { AddressPolicy } from '../../connectors/http/address-policy.ts';
+import { createGuardedFetch } from '../../connectors/http/guarded-fetch.ts';
 
 export type TestApp = ReturnType<typeof createApp>;
 
@@ -29,6 +31,7 @@ export function createTestApp(options: {
     cipher: createSecretCipher(testSecretKey),
     directoryRoots: options.directoryRoots ?? [],
     publicUrl: 'http://127.0.0.1:8080',
+    fetch: createGuardedFetch(new AddressPolicy(['127.0.0.0/8', 'localhost'])),
   });
 }
 

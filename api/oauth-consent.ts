@@ -1,0 +1,95 @@
+import { findConnectorDefinition } from '../connectors/registry.ts';
+import { findConnector } from '../db/repositories/connectors.ts';
+import { findCredentialRow, updateCredentialRow } from '../db/repositories/credentials.ts';
+import { consumeOAuthState, deleteExpiredOAuthStates, insertOAuthState } from '../db/repositories/oauth-states.ts';
+import type { Connector } from '../domain/connector.ts';
+import type { CredentialSecret } from '../domain/credential.ts';
+import { authorizationUrl, exchangeCode, newPkcePair, OAuthExchangeError } from '../oauth/client.ts';
+import { oauthEndpoints } from '../oauth/fresh-credential.ts';
+import { openCredentialRow, sealCredentialSecret } from '../secrets/credential-seal.ts';
+import type { ApiDependencies } from './dependencies.ts';
+import { ApiError } from './errors.ts';
+
+const CONSENT_TTL_MS = 15 * 60 * 1000;
+
+export function callbackUrl(deps: Pick<ApiDependencies, 'publicUrl'>, type: string): string {
+  return `${deps.publicUrl}/v1/connectors/oauth/${type}/callback`;
+}
+
+/** The OAuth2 client credential bound to the connector: where consent starts from. */
+async function boundOAuthCredential(deps: ApiDependencies, connector: Connector) {
+  const row = connector.credentialId ? await findCredentialRow(deps.db, connector.credentialId) : undefined;
+  if (!row || row.kind !== 'oauth2') {
+    throw new ApiError(409, 'conflict', `Connector ${connector.id} has no OAuth2 client credential; create it with credentials {kind: "oauth2", clientId, clientSecret} or bind one`);
+  }
+  const secret = openCredentialRow(deps.cipher, row).secret as CredentialSecret<'oauth2'>;
+  const endpoints = oauthEndpoints(row, secret);
+  if (!endpoints) throw new ApiError(409, 'conflict', `No OAuth2 endpoints are known for ${row.type}`);
+  return { row, secret, endpoints };
+}
+
+/** Builds the consent URL with state and PKCE (S256); the verifier is kept sealed on the server. */
+export async function startConsent(deps: ApiDependencies, connector: Connector): Promise<string> {
+  const provider = findConnectorDefinition(connector.type)?.oauth;
+  if (!provider) throw new ApiError(400, 'invalid_request', `${connector.type} does not use OAuth2`);
+  const { row, secret, endpoints } = await boundOAuthCredential(deps, connector);
+  const pkce = await newPkcePair();
+  const redirectUri = callbackUrl(deps, connector.type);
+  const now = deps.now();
+  await deleteExpiredOAuthStates(deps.db, now);
+  await insertOAuthState(deps.db, {
+    state: pkce.state,
+    workspace_id: connector.workspaceId,
+    connector_id: connector.id,
+    credential_id: row.id,
+    redirect_uri: redirectUri,
+    sealed_verifier: JSON.stringify(deps.cipher.seal(pkce.verifier)),
+    expires_at: new Date(now.getTime() + CONSENT_TTL_MS).toISOString(),
+  });
+  return authorizationUrl({
+    endpoints,
+    clientId: secret.clientId,
+    redirectUri,
+    scopes: secret.scope ? secret.scope.split(' ') : provider.scopes,
+    state: pkce.state,
+    codeChallenge: pkce.challenge,
+    ...(provider.authorizationParams ? { extraParams: provider.authorizationParams } : {}),
+  });
+}
+
+/**
+ * Exchanges the code once (the state is consumed first) and stores the tokens sealed in the
+ * connector's credential. Returns the connector, ready for the binding workflow.
+ */
+export async function completeConsent(deps: ApiDependencies, type: string, input: { code: string; state: string }): Promise<Connector> {
+  const consent = await consumeOAuthState(deps.db, input.state, deps.now());
+  if (!consent) throw new ApiError(400, 'invalid_request', 'Unknown, used or expired OAuth state; start again from the authorize URL');
+  const connector = await findConnector(deps.db, consent.connector_id);
+  if (!connector || connector.type !== type || connector.workspaceId !== consent.workspace_id) {
+    throw new ApiError(400, 'invalid_request', 'The OAuth state does not belong to a connector of this type');
+  }
+  const row = await findCredentialRow(deps.db, consent.credential_id);
+  if (!row) throw new ApiError(409, 'conflict', `The credential of connector ${connector.id} was deleted during consent`);
+  const secret = openCredentialRow(deps.cipher, row).secret as CredentialSecret<'oauth2'>;
+  const endpoints = oauthEndpoints(row, secret);
+  if (!endpoints) throw new ApiError(409, 'conflict', `No OAuth2 endpoints are known for ${row.type}`);
+  let tokens;
+  try {
+    tokens = await exchangeCode({
+      endpoints,
+      client: { clientId: secret.clientId, clientSecret: secret.clientSecret },
+      code: input.code,
+      state: input.state,
+      redirectUri: consent.redirect_uri,
+      codeVerifier: deps.cipher.open(JSON.parse(consent.sealed_verifier)),
+      fetch: deps.fetch,
+      now: deps.now(),
+    });
+  } catch (error) {
+    if (error instanceof OAuthExchangeError) throw new ApiError(422, 'credential_check_failed', error.message);
+    throw error;
+  }
+  const updated: CredentialSecret<'oauth2'> = { ...secret, ...tokens };
+  await updateCredentialRow(deps.db, row.id, { ...sealCredentialSecret(deps.cipher, updated), updated_at: deps.now().toISOString() });
+  return connector;
+}
