@@ -19,7 +19,8 @@ export async function updateConnector(input: UpdateConnectorInput): Promise<Conn
   } catch (error) {
     await CancellationScope.nonCancellable(async () => {
       await cleanupSteps.restoreConnector(previous);
-      await cleanupSteps.reconcileConnectorSchedules({ connectorId: input.connectorId });
+      // Best effort: a schedule that took part of the change is put back too, unless the service is still down.
+      await compensatedSteps.reconcileConnectorSchedules({ connectorId: input.connectorId }).catch(() => undefined);
     });
     const reason = failureReason(error);
     throw ApplicationFailure.create({

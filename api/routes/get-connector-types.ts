@@ -26,13 +26,23 @@ const route = createRoute({
   },
 });
 
+/** The config's JSON Schema with the root object inline, as clients that render forms expect. */
+function configJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $ref, $defs, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const defs = ($defs ?? {}) as Record<string, Record<string, unknown>>;
+  const rootName = typeof $ref === 'string' ? $ref.replace('#/$defs/', '') : undefined;
+  if (!rootName || !defs[rootName]) return { ...rest, ...($defs ? { $defs } : {}) };
+  const { [rootName]: root, ...others } = defs;
+  return { ...rest, ...root, ...(Object.keys(others).length ? { $defs: others } : {}) };
+}
+
 // Built once: the registry does not change while the process runs.
 const types = connectorDefinitions.map((definition) => ({
   type: definition.type,
   title: definition.title,
   credentialKinds: [...definition.credentialKinds],
   oauth: Boolean(definition.oauth),
-  configSchema: z.toJSONSchema(definition.configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+  configSchema: configJsonSchema(definition.configSchema),
 }));
 
 export function registerGetConnectorTypes(app: OpenAPIHono<AppEnv>): void {

@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workflowIds } from '../../temporal/ids.ts';
+import { createTestDatabase, dialects } from '../support/databases.ts';
+import { eventually, startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
+
+const web = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Docs',
+  type: 'web_scraper',
+  config: { url: 'https://docs.example.com/', extractionType: 'single' },
+  ...overrides,
+});
+
+describe.each(dialects)('connector lifecycle on %s', (dialect) => {
+  let plane: ControlPlane;
+  let failingUpdates: ControlPlane;
+
+  beforeAll(async () => {
+    plane = await startControlPlane(dialect);
+    failingUpdates = await startControlPlane(dialect, {
+      schedules: (real) => ({
+        ...real,
+        update: async () => {
+          throw new Error('injected: schedule update refused');
+        },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await plane?.close();
+    await failingUpdates?.close();
+  });
+
+  async function scheduleOf(id: string, kind: 'sync' | 'prune' = 'sync') {
+    const scheduleId = kind === 'sync' ? workflowIds.connectorSchedule(id) : workflowIds.connectorPruneSchedule(id);
+    return plane.client.schedule.getHandle(scheduleId).describe();
+  }
+
+  it('lists connectors with filters and cursor pagination', async () => {
+    const created = [];
+    for (let index = 0; index < 5; index += 1) {
+      const response = await plane.request('POST', '/v1/connectors', { body: web({ name: `List ${index}` }) });
+      created.push(response.body.data.id);
+    }
+    await plane.request('POST', '/v1/connectors', { body: { name: 'Files', type: 'upload', config: {} } });
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { data: Array<{ id: string }>; nextCursor: string | null } } = await plane.request(
+        'GET',
+        `/v1/connectors?type=web_scraper&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.data.map((connector) => connector.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(expect.arrayContaining(created));
+    expect(new Set(seen).size).toBe(seen.length);
+
+    const uploads = await plane.request('GET', '/v1/connectors?type=upload&state=connected');
+    expect(uploads.body.data.map((connector: { type: string }) => connector.type)).toEqual(['upload']);
+    const bad = await plane.request('GET', '/v1/connectors?cursor=not-a-cursor');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues[0].path).toEqual(['cursor']);
+    expect((await plane.request('GET', '/v1/connectors?state=sleeping')).status).toBe(400);
+    expect((await plane.request('GET', '/v1/connectors?limit=500')).status).toBe(400);
+  });
+
+  it('patches fields and keeps the schedule in step, prune schedule included', async () => {
+    const id = uniqueId('patch');
+    await plane.request('PUT', `/v1/connectors/${id}`, { body: web() });
+    const response = await plane.request('PATCH', `/v1/connectors/${id}`, {
+      body: {
+        name: 'Renamed',
+        config: { extractionType: 'all', maxPages: 50 },
+        schedule: { type: 'cron', expression: '30 2 * * *', timezone: 'Asia/Tokyo' },
+        pruneSchedule: { type: 'interval', everySeconds: 86400 },
+        metadata: { team: 'search' },
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.data).toMatchObject({
+      name: 'Renamed',
+      config: { url: 'https://docs.example.com/', extractionType: 'all', maxPages: 50 },
+      metadata: { team: 'search' },
+      pruneSchedule: { type: 'interval', everySeconds: 86400 },
+    });
+    expect((await scheduleOf(id)).spec.timezone).toBe('Asia/Tokyo');
+    expect((await scheduleOf(id, 'prune')).action).toMatchObject({ workflowType: 'pruneConnector' });
+
+    const removed = await plane.request('PATCH', `/v1/connectors/${id}`, { body: { pruneSchedule: null } });
+    expect(removed.body.data.pruneSchedule).toBeNull();
+    await expect(scheduleOf(id, 'prune')).rejects.toThrow(/not found/i);
+  });
+
+  it('refuses a bad patch and changes nothing', async () => {
+    const id = uniqueId('badpatch');
+    await plane.request('PUT', `/v1/connectors/${id}`, { body: web() });
+    for (const body of [
+      {},
+      { config: { extractionType: 'everything' } },
+      { schedule: { type: 'interval', everySeconds: 1 } },
+      { type: 'upload' },
+      { metadata: Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`k${index}`, 'v'])) },
+    ]) {
+      const response = await plane.request('PATCH', `/v1/connectors/${id}`, { body });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body.error.code).toBe('invalid_request');
+    }
+    const stored = await plane.request('GET', `/v1/connectors/${id}`);
+    expect(stored.body.data.config).toEqual({ url: 'https://docs.example.com/', extractionType: 'single' });
+    expect((await plane.request('PATCH', '/v1/connectors/missing-connector', { body: { name: 'x' } })).status).toBe(404);
+  });
+
+  it('puts the row back when the schedule cannot follow an update', async () => {
+    const id = uniqueId('undo');
+    const created = await failingUpdates.request('PUT', `/v1/connectors/${id}`, { body: web() });
+    expect(created.status).toBe(201);
+    const response = await failingUpdates.request('PATCH', `/v1/connectors/${id}`, {
+      body: { name: 'Never', schedule: { type: 'interval', everySeconds: 120 } },
+    });
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe('schedule_update_failed');
+    expect(response.body.error.message).toContain('injected: schedule update refused');
+    const row = await failingUpdates.request('GET', `/v1/connectors/${id}`);
+    expect(row.body.data).toMatchObject({ name: 'Docs', schedule: { type: 'manual' } });
+  });
+
+  it('pauses and resumes the connector with its schedule', async () => {
+    const id = uniqueId('pause');
+    await plane.request('PUT', `/v1/connectors/${id}`, { body: web({ schedule: { type: 'interval', everySeconds: 600 } }) });
+
+    const paused = await plane.request('POST', `/v1/connectors/${id}/pause`);
+    expect(paused.status).toBe(200);
+    expect(paused.body.data.state).toBe('paused');
+    expect((await scheduleOf(id)).state.paused).toBe(true);
+
+    const resumed = await plane.request('POST', `/v1/connectors/${id}/resume`);
+    expect(resumed.body.data.state).toBe('connected');
+    expect((await scheduleOf(id)).state.paused).toBe(false);
+  });
+
+  it('deletes the connector, its schedules and documents, and leaves no workflow running', async () => {
+    const id = uniqueId('delete');
+    await plane.request('PUT', `/v1/connectors/${id}`, {
+      body: web({ schedule: { type: 'interval', everySeconds: 600 }, pruneSchedule: { type: 'interval', everySeconds: 3600 } }),
+    });
+    await plane.database.db
+      .insertInto('documents')
+      .values({
+        id: uniqueId('doc'),
+        workspace_id: plane.workspaceId,
+        collection: id,
+        connector_id: id,
+        external_id: 'page-1',
+        title: 'Page',
+        url: null,
+        mime_type: 'text/plain',
+        content: 'text',
+        content_hash: 'hash',
+        metadata: '{}',
+        source_updated_at: null,
+        synced_at: new Date().toISOString(),
+        sync_job_id: null,
+      })
+      .execute();
+
+    const response = await plane.request('DELETE', `/v1/connectors/${id}`);
+    expect(response.status).toBe(202);
+    expect(response.body.data).toMatchObject({ id, state: 'deleting' });
+    await eventually(async () => expect((await plane.request('GET', `/v1/connectors/${id}`)).status).toBe(404));
+
+    await expect(scheduleOf(id)).rejects.toThrow(/not found/i);
+    await expect(scheduleOf(id, 'prune')).rejects.toThrow(/not found/i);
+    const documents = await plane.database.db.selectFrom('documents').select('id').where('connector_id', '=', id).execute();
+    expect(documents).toEqual([]);
+    await eventually(async () => {
+      const running = [];
+      for await (const run of plane.client.workflow.list({ query: `TributaryConnectorId = '${id}' AND ExecutionStatus = 'Running'` })) {
+        running.push(run.workflowId);
+      }
+      expect(running).toEqual([]);
+    });
+    expect((await plane.request('DELETE', `/v1/connectors/${id}`)).status).toBe(404);
+  });
+
+  it('lists every source type with the JSON Schema of its config and its credential kinds', async () => {
+    const response = await plane.request('GET', '/v1/connector-types');
+    expect(response.status).toBe(200);
+    const types = Object.fromEntries(response.body.data.map((entry: { type: string }) => [entry.type, entry]));
+    expect(Object.keys(types).sort()).toEqual(
+      ['confluence', 'github', 'google_drive', 'impersonated_google_drive', 'jira', 'notion', 'onedrive', 'postgresql', 's3', 'salesforce', 'sharepoint', 'slack', 'upload', 'web_scraper'],
+    );
+    expect(types.google_drive).toMatchObject({ credentialKinds: ['oauth2'], oauth: true });
+    expect(types.google_drive.configSchema.required).toContain('rootFileId');
+    expect(types.impersonated_google_drive.configSchema.required).toEqual(expect.arrayContaining(['rootFileId', 'targetAccount']));
+    expect(types.web_scraper.configSchema.properties.extractionType.enum).toEqual(['single', 'all']);
+    expect(types.s3).toMatchObject({ credentialKinds: ['aws'], oauth: false });
+    expect(types.jira.configSchema.properties).toHaveProperty('jql');
+    expect(types.confluence.configSchema.properties).toHaveProperty('cql');
+  });
+});
+
+describe('the database is shared by both dialect helpers', () => {
+  it('creates independent databases', async () => {
+    const first = await createTestDatabase('sqlite');
+    const second = await createTestDatabase('sqlite');
+    expect(first.target).not.toEqual(second.target);
+    await first.drop();
+    await second.drop();
+  });
+});

@@ -1,0 +1,65 @@
+import type { Client } from '@temporalio/client';
+import { call, createTestApp, createTestKey, type TestApp } from './api.ts';
+import { createTestDatabase, type Dialect, type TestDatabase } from './databases.ts';
+import { connectTestClient, startTestWorker, type TestWorker } from './temporal.ts';
+import type { ScheduleGateway } from '../../temporal/schedule-gateway.ts';
+
+export interface ControlPlane {
+  database: TestDatabase;
+  client: Client;
+  worker: TestWorker;
+  app: TestApp;
+  key: string;
+  workspaceId: string;
+  request(method: string, path: string, options?: { body?: unknown; rawBody?: string; key?: string }): ReturnType<typeof call>;
+  close(): Promise<void>;
+}
+
+/** A real database of the dialect, a real worker on its own task queue, and the API in process. */
+export async function startControlPlane(
+  dialect: Dialect,
+  options: { schedules?: (real: ScheduleGateway) => ScheduleGateway; allowedHosts?: string[]; directoryRoots?: string[] } = {},
+): Promise<ControlPlane> {
+  const database = await createTestDatabase(dialect);
+  const client = await connectTestClient();
+  const worker = await startTestWorker({
+    db: database.db,
+    client,
+    ...(options.schedules ? { schedules: options.schedules } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+  });
+  const app = createTestApp({ db: database.db, client, taskQueue: worker.taskQueue, ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}) });
+  const workspaceId = `ws-${Math.random().toString(36).slice(2, 8)}`;
+  const key = await createTestKey(database.db, workspaceId);
+  return {
+    database,
+    client,
+    worker,
+    app,
+    key,
+    workspaceId,
+    request: (method, path, requestOptions = {}) => call(app, method, path, { key, ...requestOptions }),
+    async close() {
+      await worker.stop();
+      await client.connection.close();
+      await database.drop();
+    },
+  };
+}
+
+export function uniqueId(label: string): string {
+  return `${label}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Polls until `check` passes or the time is up; for effects that land after a 202. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
