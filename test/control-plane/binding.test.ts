@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workflowIds } from '../../temporal/ids.ts';
+import { dialects } from '../support/databases.ts';
+import { startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
+import { sendJson, startLocalServer, type LocalServer } from '../support/http-server.ts';
+
+const token = 'github-token-that-works-9876';
+
+describe.each(dialects)('binding credentials on %s', (dialect) => {
+  let plane: ControlPlane;
+  let closedNetwork: ControlPlane;
+  let github: LocalServer;
+
+  beforeAll(async () => {
+    plane = await startControlPlane(dialect);
+    closedNetwork = await startControlPlane(dialect, { allowedHosts: [] });
+    // GitHub's REST API: GET /repos/{owner}/{repo} with a bearer token.
+    github = await startLocalServer((request, response) => {
+      if (request.headers.authorization !== `Bearer ${token}`) return sendJson(response, 401, { message: 'Bad credentials' });
+      if (request.path !== '/repos/acme/handbook') return sendJson(response, 404, { message: 'Not Found' });
+      sendJson(response, 200, { full_name: 'acme/handbook', default_branch: 'main' });
+    });
+  });
+  afterAll(async () => {
+    await plane?.close();
+    await closedNetwork?.close();
+    await github?.close();
+  });
+
+  async function createWaitingConnector(on: ControlPlane) {
+    const id = uniqueId('gh');
+    const response = await on.request('PUT', `/v1/connectors/${id}`, {
+      body: { name: 'Handbook', type: 'github', config: { repos: ['acme/handbook'], apiUrl: github.url }, schedule: { type: 'interval', everySeconds: 3600 } },
+    });
+    expect(response.status).toBe(201);
+    return id;
+  }
+
+  async function credential(on: ControlPlane, secret: string) {
+    const response = await on.request('POST', '/v1/credentials', { body: { name: 'bot', type: 'github', kind: 'api_token', secret: { token: secret } } });
+    return response.body.data.id as string;
+  }
+
+  it('waits in auth_required with a paused schedule until a credential is bound', async () => {
+    const id = await createWaitingConnector(plane);
+    const connector = await plane.request('GET', `/v1/connectors/${id}`);
+    expect(connector.body.data).toMatchObject({ state: 'auth_required', stateReason: 'A credential is required', credentialId: null });
+    expect(connector.body.data.authRequest).toBeUndefined();
+    const schedule = await plane.client.schedule.getHandle(workflowIds.connectorSchedule(id)).describe();
+    expect(schedule.state.paused).toBe(true);
+
+    const bound = await plane.request('PUT', `/v1/connectors/${id}/credential/${await credential(plane, token)}`);
+    expect(bound.status).toBe(200);
+    expect(bound.body.data).toMatchObject({ state: 'connected', stateReason: null });
+    expect((await plane.client.schedule.getHandle(workflowIds.connectorSchedule(id)).describe()).state.paused).toBe(false);
+  });
+
+  it('answers 422 with the source’s reason and leaves the connector as it was', async () => {
+    const id = await createWaitingConnector(plane);
+    const before = (await plane.request('GET', `/v1/connectors/${id}`)).body.data;
+    const response = await plane.request('PUT', `/v1/connectors/${id}/credential/${await credential(plane, 'revoked')}`);
+    expect(response.status).toBe(422);
+    expect(response.body.error.code).toBe('credential_check_failed');
+    expect(response.body.error.message).toContain('GitHub answered 401');
+    expect((await plane.request('GET', `/v1/connectors/${id}`)).body.data).toEqual(before);
+    expect((await plane.client.schedule.getHandle(workflowIds.connectorSchedule(id)).describe()).state.paused).toBe(true);
+  });
+
+  it('refuses a credential of another type, and unknown ids', async () => {
+    const id = await createWaitingConnector(plane);
+    const jira = await plane.request('POST', '/v1/credentials', { body: { name: 'j', type: 'jira', kind: 'api_token', secret: { token: 't' } } });
+    const wrongType = await plane.request('PUT', `/v1/connectors/${id}/credential/${jira.body.data.id}`);
+    expect(wrongType.status).toBe(422);
+    expect(wrongType.body.error.message).toContain('not one github accepts');
+    expect((await plane.request('PUT', `/v1/connectors/${id}/credential/cred_missing`)).status).toBe(404);
+    expect((await plane.request('PUT', `/v1/connectors/missing/credential/${jira.body.data.id}`)).status).toBe(404);
+  });
+
+  it('keeps a paused connector paused when a credential is bound', async () => {
+    const id = await createWaitingConnector(plane);
+    await plane.request('POST', `/v1/connectors/${id}/pause`);
+    const bound = await plane.request('PUT', `/v1/connectors/${id}/credential/${await credential(plane, token)}`);
+    expect(bound.body.data.state).toBe('paused');
+    expect((await plane.client.schedule.getHandle(workflowIds.connectorSchedule(id)).describe()).state.paused).toBe(true);
+    const resumed = await plane.request('POST', `/v1/connectors/${id}/resume`);
+    expect(resumed.body.data.state).toBe('connected');
+  });
+
+  it('does not reach private addresses unless TRIBUTARY_ALLOWED_HOSTS admits them', async () => {
+    const id = await createWaitingConnector(closedNetwork);
+    const response = await closedNetwork.request('PUT', `/v1/connectors/${id}/credential/${await credential(closedNetwork, token)}`);
+    expect(response.status).toBe(422);
+    expect(response.body.error.message).toContain('private or local address');
+    expect(github.requests.filter((request) => request.headers.authorization === `Bearer ${token}`).length).toBeGreaterThan(0);
+  });
+});
