@@ -44,8 +44,9 @@ export function registerPutConnector(app: OpenAPIHono<AppEnv>, deps: ApiDependen
     await assertConfigAccepted(deps, spec.type, spec.config);
     const wanted = newConnector(id, workspaceId, spec, now);
     const existing = await findConnector(deps.db, id);
+    // Another workspace's connector must not show through, not even as a conflict.
     if (existing && existing.workspaceId !== workspaceId) {
-      throw new ApiError(409, 'conflict', `The id ${id} is taken; choose another`);
+      throw new ApiError(404, 'not_found', `Connector ${id} not found, and this id cannot be used; choose another`);
     }
     if (existing) {
       const replaced = await replaceDefinition(deps, existing, wanted);

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from '../support/api.ts';
+import { dialects } from '../support/databases.ts';
+import { startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
+
+describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
+  let plane: ControlPlane;
+  let platformKey: string;
+
+  beforeAll(async () => {
+    plane = await startControlPlane(dialect);
+    const { createTestKey } = await import('../support/api.ts');
+    platformKey = await createTestKey(plane.database.db, 'default');
+  });
+  afterAll(async () => plane?.close());
+
+  async function newWorkspace(name: string) {
+    const response = await call(plane.app, 'POST', '/v1/workspaces', { key: platformKey, body: { name } });
+    expect(response.status).toBe(201);
+    return response.body.data as { workspace: { id: string }; adminKey: { key: string; id: string } };
+  }
+
+  it('creates a workspace with an admin key shown once and stored hashed', async () => {
+    const created = await newWorkspace('Search team');
+    expect(created.adminKey.key).toMatch(/^trb_/);
+    const stored = await plane.database.db.selectFrom('api_keys').selectAll().where('id', '=', created.adminKey.id).executeTakeFirstOrThrow();
+    expect(stored.key_hash).not.toContain(created.adminKey.key);
+    expect(JSON.stringify(stored)).not.toContain(created.adminKey.key);
+
+    const me = await call(plane.app, 'GET', '/v1/workspaces/me', { key: created.adminKey.key });
+    expect(me.body.data).toMatchObject({ workspace: { id: created.workspace.id, name: 'Search team' }, apiKey: { role: 'admin' } });
+    expect(JSON.stringify(me.body)).not.toContain(created.adminKey.key);
+  });
+
+  it('gives each role what it may do', async () => {
+    const { workspace, adminKey } = await newWorkspace('Roles');
+    const keys: Record<string, string> = {};
+    for (const role of ['editor', 'viewer'] as const) {
+      const response = await call(plane.app, 'POST', `/v1/workspaces/${workspace.id}/api-keys`, { key: adminKey.key, body: { name: role, role } });
+      expect(response.status).toBe(201);
+      keys[role] = response.body.data.key;
+    }
+    const body = { name: 'Docs', type: 'upload', config: {} };
+    expect((await call(plane.app, 'POST', '/v1/connectors', { key: keys.viewer, body })).status).toBe(403);
+    const byEditor = await call(plane.app, 'POST', '/v1/connectors', { key: keys.editor, body });
+    expect(byEditor.status).toBe(201);
+    expect((await call(plane.app, 'GET', `/v1/connectors/${byEditor.body.data.id}`, { key: keys.viewer })).status).toBe(200);
+    for (const method of ['PATCH', 'DELETE'] as const) {
+      const refused = await call(plane.app, method, `/v1/connectors/${byEditor.body.data.id}`, { key: keys.viewer, body: { name: 'x' } });
+      expect(refused.status).toBe(403);
+    }
+    expect((await call(plane.app, 'POST', `/v1/workspaces/${workspace.id}/api-keys`, { key: keys.editor, body: { name: 'x', role: 'admin' } })).status).toBe(403);
+    expect((await call(plane.app, 'POST', '/v1/workspaces', { key: adminKey.key, body: { name: 'nested' } })).status).toBe(403);
+    const badRole = await call(plane.app, 'POST', `/v1/workspaces/${workspace.id}/api-keys`, { key: adminKey.key, body: { name: 'x', role: 'owner' } });
+    expect(badRole.status).toBe(400);
+    expect(badRole.body.error.details.issues[0].path).toEqual(['role']);
+  });
+
+  it('shows nothing of one workspace to another, on every route', async () => {
+    const first = await newWorkspace('First');
+    const second = await newWorkspace('Second');
+    const asFirst = (method: string, path: string, body?: unknown) => call(plane.app, method, path, { key: first.adminKey.key, ...(body ? { body } : {}) });
+    const asSecond = (method: string, path: string, body?: unknown) => call(plane.app, method, path, { key: second.adminKey.key, ...(body ? { body } : {}) });
+
+    const connectorId = uniqueId('private');
+    const connector = await asFirst('PUT', `/v1/connectors/${connectorId}`, {
+      name: 'Private drive',
+      type: 'google_drive',
+      config: { rootFileId: '1AbCdEfGhIjKlMnOp' },
+      credentials: { kind: 'oauth2', clientId: 'id', clientSecret: 'secret' },
+    });
+    expect(connector.status).toBe(201);
+    const credentialId = connector.body.data.credentialId as string;
+    const ownCredential = await asSecond('POST', '/v1/credentials', { name: 'mine', type: 'google_drive', kind: 'oauth2', secret: { clientId: 'a', clientSecret: 'b' } });
+    const before = (await asFirst('GET', `/v1/connectors/${connectorId}`)).body.data;
+
+    // Every documented route that takes an id, called by the other workspace with the first one's ids.
+    const document = (await call(plane.app, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const attempts: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      if (!path.includes('{') || path.endsWith('/callback')) continue;
+      for (const method of Object.keys(operations)) {
+        const concrete = path
+          .replace('/v1/credentials/{id}', `/v1/credentials/${credentialId}`)
+          .replace('{id}', path.startsWith('/v1/workspaces') ? first.workspace.id : connectorId)
+          .replace('{credentialId}', ownCredential.body.data.id)
+          .replace('{type}', 'google_drive');
+        const url = concrete.includes('/authorize') ? `${concrete}?connectorId=${connectorId}` : concrete;
+        const bodies: Record<string, unknown> = {
+          patch: { name: 'taken over' },
+          put: { name: 'taken over', type: 'google_drive', config: { rootFileId: '1AbCdEfGhIjKlMnOp' } },
+          post: url.includes('api-keys') ? { name: 'x', role: 'admin' } : undefined,
+        };
+        const body = url.includes('/credential/') ? undefined : bodies[method];
+        const response = await asSecond(method.toUpperCase(), url, body);
+        attempts.push(`${method} ${url} -> ${response.status}`);
+        expect(response.status, `${method} ${url}`).toBe(404);
+      }
+    }
+    expect(attempts.length).toBeGreaterThanOrEqual(11);
+    // And the first workspace's credential cannot be bound to the second one's connector.
+    const theirs = await asSecond('POST', '/v1/connectors', { name: 'Mine', type: 'google_drive', config: { rootFileId: '1AbCdEfGhIjKlMnOp' } });
+    expect((await asSecond('PUT', `/v1/connectors/${theirs.body.data.id}/credential/${credentialId}`)).status).toBe(404);
+    expect((await asSecond('POST', '/v1/connectors', { name: 'x', type: 'google_drive', config: { rootFileId: '1AbCdEfGhIjKlMnOp' }, credentialId })).status).toBe(400);
+
+    const lists = [await asSecond('GET', '/v1/connectors'), await asSecond('GET', '/v1/credentials')];
+    for (const list of lists) expect(JSON.stringify(list.body)).not.toContain(connectorId);
+    expect(JSON.stringify(lists[1]?.body)).not.toContain(credentialId);
+    expect((await asFirst('GET', `/v1/connectors/${connectorId}`)).body.data).toEqual(before);
+    expect((await asFirst('GET', `/v1/credentials/${credentialId}`)).status).toBe(200);
+  });
+});
