@@ -4,6 +4,7 @@ import type { CheckResult, OpenedCredential } from '../../connectors/connector-d
 import { AddressPolicy } from '../../connectors/http/address-policy.ts';
 import { createGuardedFetch } from '../../connectors/http/guarded-fetch.ts';
 import { findConnectorDefinition } from '../../connectors/registry.ts';
+import { startLocalS3 } from '../support/s3-server.ts';
 import { sendJson, startLocalServer, type LocalServer, type RecordedRequest } from '../support/http-server.ts';
 
 const loopback = new AddressPolicy(['127.0.0.0/8']);
@@ -108,6 +109,23 @@ describe('credential checks speak each source’s API', () => {
     expect(!missingTable.ok && missingTable.reason).toContain('does not exist');
     const refused = await check('postgresql', config, credential, new AddressPolicy([]));
     expect(!refused.ok && refused.reason).toContain('private or local address');
+  });
+
+  it('s3: lists the bucket with the AWS SDK at a custom endpoint', async () => {
+    const s3 = await startLocalS3(['my-documents']);
+    try {
+      const config = { bucket: 'my-documents', region: 'us-east-1', prefix: '/documents/', endpoint: s3.endpoint };
+      const credential: OpenedCredential = { kind: 'aws', secret: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } };
+      expect(await check('s3', config, credential)).toEqual({ ok: true });
+      const wrongSecret = await check('s3', config, { kind: 'aws', secret: { accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'wrong' } });
+      expect(wrongSecret).toMatchObject({ ok: false, reason: expect.stringContaining('InvalidAccessKeyId') });
+      const missingBucket = await check('s3', { ...config, bucket: 'no-such-bucket' }, credential);
+      expect(!missingBucket.ok && missingBucket.reason).toContain('NoSuchBucket');
+      const closed = await check('s3', config, credential, new AddressPolicy([]));
+      expect(!closed.ok && closed.reason).toContain('private or local address');
+    } finally {
+      await s3.close();
+    }
   });
 
   it('refuses private and loopback addresses unless they are allowed', async () => {
