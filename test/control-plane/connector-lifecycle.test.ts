@@ -184,6 +184,26 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
     expect((await plane.request('DELETE', `/v1/connectors/${id}`)).status).toBe(404);
   });
 
+  it('gives every workflow of a connector its search attributes and a summary in the Temporal UI', async () => {
+    const id = uniqueId('ui');
+    await plane.request('PUT', `/v1/connectors/${id}`, { body: web() });
+    await plane.request('PATCH', `/v1/connectors/${id}`, { body: { name: 'Renamed' } });
+    await plane.request('POST', `/v1/connectors/${id}/pause`);
+    await plane.request('POST', `/v1/connectors/${id}/resume`);
+    await plane.request('DELETE', `/v1/connectors/${id}`);
+    const types = await eventually(async () => {
+      const found: string[] = [];
+      for await (const run of plane.client.workflow.list({ query: `TributaryConnectorId = '${id}' AND TributaryConnectorType = 'web_scraper' AND TributaryWorkspaceId = '${plane.workspaceId}' AND ExecutionStatus = 'Completed'` })) {
+        found.push(run.type);
+        const description = await plane.client.workflow.getHandle(run.workflowId, run.runId).describe();
+        expect(await description.staticSummary()).toContain(id);
+      }
+      expect(found.sort()).toEqual(['createConnector', 'deleteConnector', 'pauseConnector', 'resumeConnector', 'updateConnector']);
+      return found;
+    });
+    expect(types).toHaveLength(5);
+  });
+
   it('lists every source type with the JSON Schema of its config and its credential kinds', async () => {
     const response = await plane.request('GET', '/v1/connector-types');
     expect(response.status).toBe(200);
