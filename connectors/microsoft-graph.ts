@@ -1,5 +1,5 @@
 import type { CheckContext, CheckResult, OAuthProvider } from './connector-definition.ts';
-import { authorizationHeader, httpCheck, requireCredential } from './http/http-check.ts';
+import { authorizationHeader, httpCheck, withCredential } from './http/http-check.ts';
 
 /** SharePoint and OneDrive both go through Microsoft Graph with the same consent endpoints. */
 export const microsoftOAuth: OAuthProvider = {
@@ -12,8 +12,7 @@ export async function graphCheck(
   service: string,
   { config, credential, fetch }: CheckContext<{ graphUrl: string }>,
 ): Promise<CheckResult> {
-  return (
-    requireCredential(service, credential) ??
+  return withCredential(service, credential, (credential) =>
     httpCheck(fetch, { service, url: `${config.graphUrl}/v1.0/me/drive?$select=id`, headers: authorizationHeader(credential) })
   );
 }

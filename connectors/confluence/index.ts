@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
-import { authorizationHeader, httpCheck, requireCredential } from '../http/http-check.ts';
+import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { httpsUrl } from '../shared-schemas.ts';
 
 const pageRefs = z.array(z.string().trim().min(1)).max(500);
@@ -33,8 +33,7 @@ export const confluence: ConnectorDefinition<ConfluenceConfig> = {
   configSchema: confluenceConfigSchema,
   credentialKinds: ['api_token', 'basic'],
   async check({ config, credential, fetch }) {
-    return (
-      requireCredential('Confluence', credential) ??
+    return withCredential('Confluence', credential, (credential) =>
       httpCheck(fetch, { service: 'Confluence', url: `${config.instanceUrl}/rest/api/space?limit=1`, headers: authorizationHeader(credential) })
     );
   },

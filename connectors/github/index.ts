@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
-import { authorizationHeader, httpCheck, requireCredential } from '../http/http-check.ts';
+import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { apiBaseUrl } from '../shared-schemas.ts';
 
 export const githubConfigSchema = z
@@ -25,13 +25,13 @@ export const github: ConnectorDefinition<GithubConfig> = {
   configSchema: githubConfigSchema,
   credentialKinds: ['api_token'],
   async check({ config, credential, fetch }) {
-    const missing = requireCredential('GitHub', credential);
-    if (missing) return missing;
     // Reading the first repository proves both the token and its access to what is to be synced.
-    return httpCheck(fetch, {
-      service: 'GitHub',
-      url: `${config.apiUrl}/repos/${config.repos[0]}`,
-      headers: { ...authorizationHeader(credential), 'x-github-api-version': '2022-11-28', 'user-agent': 'tributary' },
-    });
+    return withCredential('GitHub', credential, (credential) =>
+      httpCheck(fetch, {
+        service: 'GitHub',
+        url: `${config.apiUrl}/repos/${config.repos[0]}`,
+        headers: { ...authorizationHeader(credential), 'x-github-api-version': '2022-11-28', 'user-agent': 'tributary' },
+      }),
+    );
   },
 };

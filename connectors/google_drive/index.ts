@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDefinition, OAuthProvider } from '../connector-definition.ts';
-import { authorizationHeader, httpCheck, requireCredential } from '../http/http-check.ts';
+import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { apiBaseUrl } from '../shared-schemas.ts';
 import { driveIdSchema } from './drive-ids.ts';
 
@@ -29,8 +29,7 @@ export const googleDrive: ConnectorDefinition<GoogleDriveConfig> = {
   credentialKinds: ['oauth2'],
   oauth: googleOAuth,
   async check({ config, credential, fetch }) {
-    return (
-      requireCredential('Google Drive', credential) ??
+    return withCredential('Google Drive', credential, (credential) =>
       httpCheck(fetch, {
         service: 'Google Drive',
         url: `${config.apiUrl}/drive/v3/files/${encodeURIComponent(config.rootFileId)}?fields=id,name&supportsAllDrives=true`,

@@ -64,6 +64,11 @@ export async function httpCheck(fetch: HttpFetch, request: HttpCheckRequest): Pr
   return { ok: true };
 }
 
-export function requireCredential(service: string, credential: OpenedCredential | undefined): CheckResult | undefined {
-  return credential ? undefined : { ok: false, reason: `${service} needs a credential` };
+/** Runs a check that needs a credential, or says that one is missing. */
+export async function withCredential(
+  service: string,
+  credential: OpenedCredential | undefined,
+  check: (credential: OpenedCredential) => Promise<CheckResult>,
+): Promise<CheckResult> {
+  return credential ? check(credential) : { ok: false, reason: `${service} needs a credential` };
 }

@@ -2,7 +2,7 @@ import { createSign } from 'node:crypto';
 import { z } from 'zod';
 import type { ConnectorDefinition, CheckResult } from '../connector-definition.ts';
 import { googleDriveConfigSchema, googleOAuth } from '../google_drive/index.ts';
-import { httpCheck, requireCredential } from '../http/http-check.ts';
+import { httpCheck, withCredential } from '../http/http-check.ts';
 import { httpsUrl } from '../shared-schemas.ts';
 
 export const impersonatedGoogleDriveConfigSchema = googleDriveConfigSchema
@@ -36,21 +36,21 @@ export const impersonatedGoogleDrive: ConnectorDefinition<ImpersonatedGoogleDriv
   configSchema: impersonatedGoogleDriveConfigSchema,
   credentialKinds: ['service_account'],
   async check({ config, credential, fetch }): Promise<CheckResult> {
-    const missing = requireCredential('Google', credential);
-    if (missing || !credential) return missing ?? { ok: false, reason: 'Google needs a credential' };
-    const secret = credential.secret as { clientEmail: string; privateKey: string };
-    let assertion: string;
-    try {
-      assertion = delegationAssertion(secret.clientEmail, secret.privateKey, config.targetAccount, config.tokenUrl, new Date());
-    } catch {
-      return { ok: false, reason: 'The service account private key is not a valid PEM RSA key' };
-    }
-    return httpCheck(fetch, {
-      service: 'Google',
-      url: config.tokenUrl,
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
+    return withCredential('Google', credential, async (credential) => {
+      const secret = credential.secret as { clientEmail: string; privateKey: string };
+      let assertion: string;
+      try {
+        assertion = delegationAssertion(secret.clientEmail, secret.privateKey, config.targetAccount, config.tokenUrl, new Date());
+      } catch {
+        return { ok: false, reason: 'The service account private key is not a valid PEM RSA key' };
+      }
+      return httpCheck(fetch, {
+        service: 'Google',
+        url: config.tokenUrl,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
+      });
     });
   },
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
-import { authorizationHeader, httpCheck, requireCredential } from '../http/http-check.ts';
+import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { httpsUrl } from '../shared-schemas.ts';
 
 export const jiraConfigSchema = z
@@ -24,8 +24,7 @@ export const jira: ConnectorDefinition<JiraConfig> = {
   configSchema: jiraConfigSchema,
   credentialKinds: ['api_token', 'basic'],
   async check({ config, credential, fetch }) {
-    return (
-      requireCredential('Jira', credential) ??
+    return withCredential('Jira', credential, (credential) =>
       httpCheck(fetch, { service: 'Jira', url: `${config.baseUrl}/rest/api/2/myself`, headers: authorizationHeader(credential) })
     );
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
-import { authorizationHeader, httpCheck, requireCredential } from '../http/http-check.ts';
+import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { apiBaseUrl } from '../shared-schemas.ts';
 
 export const notionConfigSchema = z
@@ -25,8 +25,7 @@ export const notion: ConnectorDefinition<NotionConfig> = {
     authorizationParams: { owner: 'user' },
   },
   async check({ config, credential, fetch }) {
-    return (
-      requireCredential('Notion', credential) ??
+    return withCredential('Notion', credential, (credential) =>
       httpCheck(fetch, {
         service: 'Notion',
         url: `${config.apiUrl}/v1/users/me`,

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { CheckResult, ConnectorDefinition } from '../connector-definition.ts';
 import type { AddressPolicy } from '../http/address-policy.ts';
 import { BlockedAddressError } from '../http/guarded-fetch.ts';
-import { requireCredential } from '../http/http-check.ts';
+import { withCredential } from '../http/http-check.ts';
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'must be a plain SQL identifier');
 
@@ -68,17 +68,17 @@ export const postgresql: ConnectorDefinition<PostgresqlConfig> = {
   configSchema: postgresqlConfigSchema,
   credentialKinds: ['database_password'],
   async check({ config, credential, policy }): Promise<CheckResult> {
-    const missing = requireCredential('PostgreSQL', credential);
-    if (missing || !credential) return missing ?? { ok: false, reason: 'PostgreSQL needs a credential' };
-    let client: pg.Client | undefined;
-    try {
-      client = await connectSource(config, credential.secret as { username: string; password: string }, policy);
-      await client.query(`SELECT "${config.idColumn}" FROM ${sourceRelation(config)} LIMIT 1`);
-      return { ok: true };
-    } catch (error) {
-      return { ok: false, reason: `PostgreSQL at ${config.host}:${config.port}/${config.database}: ${(error as Error).message}` };
-    } finally {
-      await client?.end().catch(() => undefined);
-    }
+    return withCredential('PostgreSQL', credential, async (credential) => {
+      let client: pg.Client | undefined;
+      try {
+        client = await connectSource(config, credential.secret as { username: string; password: string }, policy);
+        await client.query(`SELECT "${config.idColumn}" FROM ${sourceRelation(config)} LIMIT 1`);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, reason: `PostgreSQL at ${config.host}:${config.port}/${config.database}: ${(error as Error).message}` };
+      } finally {
+        await client?.end().catch(() => undefined);
+      }
+    });
   },
 };

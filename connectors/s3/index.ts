@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CheckResult, ConnectorDefinition } from '../connector-definition.ts';
 import type { AddressPolicy } from '../http/address-policy.ts';
 import { assertLiteralAllowed, guardedLookup } from '../http/guarded-fetch.ts';
-import { requireCredential } from '../http/http-check.ts';
+import { withCredential } from '../http/http-check.ts';
 import { httpsUrl } from '../shared-schemas.ts';
 
 export const s3ConfigSchema = z
@@ -50,18 +50,18 @@ export const s3: ConnectorDefinition<S3Config> = {
   configSchema: s3ConfigSchema,
   credentialKinds: ['aws'],
   async check({ config, credential, policy }): Promise<CheckResult> {
-    const missing = requireCredential('S3', credential);
-    if (missing || !credential) return missing ?? { ok: false, reason: 'S3 needs a credential' };
-    let client: S3Client | undefined;
-    try {
-      client = createS3Client(config, credential.secret as { accessKeyId: string; secretAccessKey: string }, policy);
-      await client.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: config.prefix, MaxKeys: 1 }));
-      return { ok: true };
-    } catch (error) {
-      const name = (error as { name?: string }).name ?? 'Error';
-      return { ok: false, reason: `S3 refused listing ${config.bucket}/${config.prefix}: ${name}: ${(error as Error).message}` };
-    } finally {
-      client?.destroy();
-    }
+    return withCredential('S3', credential, async (credential) => {
+      let client: S3Client | undefined;
+      try {
+        client = createS3Client(config, credential.secret as { accessKeyId: string; secretAccessKey: string }, policy);
+        await client.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: config.prefix, MaxKeys: 1 }));
+        return { ok: true };
+      } catch (error) {
+        const name = (error as { name?: string }).name ?? 'Error';
+        return { ok: false, reason: `S3 refused listing ${config.bucket}/${config.prefix}: ${name}: ${(error as Error).message}` };
+      } finally {
+        client?.destroy();
+      }
+    });
   },
 };

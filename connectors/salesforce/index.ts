@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
-import { authorizationHeader, httpCheck, requireCredential } from '../http/http-check.ts';
+import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { httpsUrl } from '../shared-schemas.ts';
 
 export const salesforceConfigSchema = z
@@ -30,8 +30,7 @@ export const salesforce: ConnectorDefinition<SalesforceConfig> = {
     scopes: ['api', 'refresh_token'],
   },
   async check({ config, credential, fetch }) {
-    return (
-      requireCredential('Salesforce', credential) ??
+    return withCredential('Salesforce', credential, (credential) =>
       httpCheck(fetch, {
         service: 'Salesforce',
         url: `${config.instanceUrl}/services/data/v${config.apiVersion}/sobjects/${config.objects[0]}/describe`,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
-import { authorizationHeader, httpCheck, requireCredential } from '../http/http-check.ts';
+import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { apiBaseUrl } from '../shared-schemas.ts';
 
 export const slackConfigSchema = z
@@ -29,8 +29,7 @@ export const slack: ConnectorDefinition<SlackConfig> = {
     scopes: ['channels:history', 'channels:read', 'users:read'],
   },
   async check({ config, credential, fetch }) {
-    return (
-      requireCredential('Slack', credential) ??
+    return withCredential('Slack', credential, (credential) =>
       httpCheck(fetch, {
         service: 'Slack',
         url: `${config.apiUrl}/auth.test`,
