@@ -81,7 +81,7 @@ try {
     const cliPath = await findOrBuildTemporalCli({
       explicitPath: config.TEMPORAL_CLI_PATH,
       cacheDir: path.join(root, '.cache'),
-      searchPath: process.env.PATH,
+      environment: process.env,
       log: say,
     });
     say(`starting the Temporal dev server (${cliPath})`);

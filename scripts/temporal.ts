@@ -10,7 +10,7 @@ try {
   const cliPath = await findOrBuildTemporalCli({
     explicitPath: config.TEMPORAL_CLI_PATH,
     cacheDir: fileURLToPath(new URL('../.cache', import.meta.url)),
-    searchPath: process.env.PATH,
+    environment: process.env,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const args = process.argv.slice(2);

@@ -10,7 +10,8 @@ export interface FindCliOptions {
   explicitPath?: string | undefined;
   /** The project's git-ignored cache folder; the CLI is built into `<cacheDir>/bin`. */
   cacheDir: string;
-  searchPath?: string | undefined;
+  /** The caller's environment: PATH is searched, and `go install` runs with it. */
+  environment: NodeJS.ProcessEnv;
   /** Where build progress goes; the first build takes minutes. */
   log?: (line: string) => void;
 }
@@ -38,7 +39,7 @@ function onPath(command: string, searchPath: string | undefined): string | undef
 
 /**
  * Finds the Temporal CLI (TEMPORAL_CLI_PATH, then PATH, then the cache) or builds it once with Go.
- * @example const cli = await findOrBuildTemporalCli({ cacheDir: '.cache', searchPath: process.env.PATH });
+ * @example const cli = await findOrBuildTemporalCli({ cacheDir: '.cache', environment: process.env });
  */
 export async function findOrBuildTemporalCli(options: FindCliOptions): Promise<string> {
   if (options.explicitPath) {
@@ -46,10 +47,10 @@ export async function findOrBuildTemporalCli(options: FindCliOptions): Promise<s
     throw new TemporalCliUnavailableError(`TEMPORAL_CLI_PATH points to ${options.explicitPath}, which is not an executable file`);
   }
   const cached = path.join(options.cacheDir, 'bin', 'temporal');
-  const found = onPath('temporal', options.searchPath) ?? (isExecutable(cached) ? cached : undefined);
+  const found = onPath('temporal', options.environment.PATH) ?? (isExecutable(cached) ? cached : undefined);
   if (found) return found;
 
-  const go = onPath('go', options.searchPath);
+  const go = onPath('go', options.environment.PATH);
   if (!go) {
     throw new TemporalCliUnavailableError(
       'The Temporal CLI was not found and Go is not installed to build it. Install Go 1.24+ (then it is built ' +
@@ -58,15 +59,15 @@ export async function findOrBuildTemporalCli(options: FindCliOptions): Promise<s
   }
   mkdirSync(path.dirname(cached), { recursive: true });
   options.log?.(`Building the Temporal CLI once with ${go} install ${TEMPORAL_CLI_MODULE} (this takes a few minutes)...`);
-  await runGoInstall(go, path.dirname(cached), options.log);
+  await runGoInstall(go, path.dirname(cached), options.environment, options.log);
   if (!isExecutable(cached)) throw new TemporalCliUnavailableError(`go install finished but ${cached} is missing`);
   return cached;
 }
 
-function runGoInstall(go: string, binDir: string, log?: (line: string) => void): Promise<void> {
+function runGoInstall(go: string, binDir: string, environment: NodeJS.ProcessEnv, log?: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(go, ['install', TEMPORAL_CLI_MODULE], {
-      env: { ...process.env, GOBIN: binDir, GOFLAGS: '-buildvcs=false' },
+      env: { ...environment, GOBIN: binDir, GOFLAGS: '-buildvcs=false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

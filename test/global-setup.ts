@@ -26,7 +26,7 @@ export default async function setup(project: TestProject) {
   const cliPath = await findOrBuildTemporalCli({
     explicitPath: process.env.TEMPORAL_CLI_PATH,
     cacheDir: path.join(root, '.cache'),
-    searchPath: process.env.PATH,
+    environment: process.env,
     log: (line) => console.log(line),
   });
   const server = await startDevServer({

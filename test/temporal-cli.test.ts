@@ -22,20 +22,20 @@ describe('finding the Temporal CLI', () => {
     const cached = fakeExecutable(path.join(scratch, 'cache', 'bin'), 'temporal');
     const cacheDir = path.join(scratch, 'cache');
 
-    expect(await findOrBuildTemporalCli({ explicitPath: explicit, cacheDir, searchPath: path.dirname(onPath) })).toBe(explicit);
-    expect(await findOrBuildTemporalCli({ cacheDir, searchPath: path.dirname(onPath) })).toBe(onPath);
-    expect(await findOrBuildTemporalCli({ cacheDir, searchPath: '' })).toBe(cached);
+    expect(await findOrBuildTemporalCli({ explicitPath: explicit, cacheDir, environment: { PATH: path.dirname(onPath) } })).toBe(explicit);
+    expect(await findOrBuildTemporalCli({ cacheDir, environment: { PATH: path.dirname(onPath) } })).toBe(onPath);
+    expect(await findOrBuildTemporalCli({ cacheDir, environment: { PATH: '' } })).toBe(cached);
   });
 
   it('says what to install when neither the CLI nor Go is there', async () => {
-    const attempt = findOrBuildTemporalCli({ cacheDir: path.join(scratch, 'empty'), searchPath: path.join(scratch, 'nothing') });
+    const attempt = findOrBuildTemporalCli({ cacheDir: path.join(scratch, 'empty'), environment: { PATH: path.join(scratch, 'nothing') } });
     await expect(attempt).rejects.toBeInstanceOf(TemporalCliUnavailableError);
     await expect(attempt).rejects.toThrow(/Install Go .*"go install github.com\/temporalio\/cli\/cmd\/temporal@v1\.5\.1/);
   });
 
   it('refuses a TEMPORAL_CLI_PATH that is not an executable', async () => {
     await expect(
-      findOrBuildTemporalCli({ explicitPath: path.join(scratch, 'missing'), cacheDir: scratch, searchPath: '' }),
+      findOrBuildTemporalCli({ explicitPath: path.join(scratch, 'missing'), cacheDir: scratch, environment: { PATH: '' } }),
     ).rejects.toThrow(/TEMPORAL_CLI_PATH points to .*missing/);
   });
 
