@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CredentialKind, CredentialSecret } from '../domain/credential.ts';
 import type { AddressPolicy } from './http/address-policy.ts';
 import type { HttpFetch } from './http/guarded-fetch.ts';
+import type { ReadContext, Source } from './source.ts';
 
 /** A credential as a check sees it: opened, and never logged. */
 export interface OpenedCredential {
@@ -47,6 +48,8 @@ export interface ConnectorDefinition<Config = unknown> {
   readonly credentialKinds: readonly CredentialKind[];
   readonly oauth?: OAuthProvider;
   check(context: CheckContext<Config>): Promise<CheckResult>;
+  /** Opens the reader of a sync; absent for types whose reader is not built yet. */
+  openSource?(context: ReadContext<Config>): Source;
   /** Rules that depend on the server's settings, which a static schema cannot know. */
   validateConfig?(config: Config, environment: ServerEnvironment): Promise<ConfigIssue | undefined>;
 }

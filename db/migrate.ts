@@ -2,11 +2,15 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { Db } from './database.ts';
 import * as initial from './migrations/001_initial.ts';
 import * as credentials from './migrations/002_credentials.ts';
+import * as sync from './migrations/003_sync.ts';
+import * as documentSearch from './migrations/004_document_search.ts';
 
 /** Migrations are listed in code so the bundle and every entry point carry the same set. */
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_credentials': credentials,
+  '003_sync': sync,
+  '004_document_search': documentSearch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -83,6 +83,54 @@ export interface DocumentsTable {
   sync_job_id: string | null;
 }
 
+export interface SyncJobsTable {
+  id: string;
+  workspace_id: string;
+  connector_id: string;
+  mode: string;
+  trigger: string;
+  status: string;
+  phase: string;
+  collected: ColumnType<number, number | undefined, number>;
+  parsed: ColumnType<number, number | undefined, number>;
+  indexed: ColumnType<number, number | undefined, number>;
+  unchanged: ColumnType<number, number | undefined, number>;
+  deleted: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  /** bigint on PostgreSQL comes back as a string; the repository converts it. */
+  bytes: ColumnType<number | string, number | undefined, number>;
+  total: ColumnType<number | string | null, number | null | undefined, number | null>;
+  error: string | null;
+  checkpoint: JsonText | null;
+  /** Pages committed so far; a retried page that was already committed is recognised by it. */
+  page: ColumnType<number, number | undefined, number>;
+  workflow_id: string | null;
+  since: Timestamp | null;
+  created_at: Timestamp;
+  started_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface UploadedFilesTable {
+  id: string;
+  connector_id: string;
+  path: string;
+  mime_type: string;
+  size: ColumnType<number | string, number, number>;
+  content: Uint8Array;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CrawlFrontierTable {
+  job_id: string;
+  url: string;
+  depth: number;
+  seq: number;
+  visited: ColumnType<number, number | undefined, number>;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -90,6 +138,9 @@ export interface Database {
   credentials: CredentialsTable;
   oauth_states: OAuthStatesTable;
   documents: DocumentsTable;
+  sync_jobs: SyncJobsTable;
+  uploaded_files: UploadedFilesTable;
+  crawl_frontier: CrawlFrontierTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;
@@ -101,3 +152,6 @@ export type ConnectorRowUpdate = Updateable<ConnectorsTable>;
 export type CredentialRow = Selectable<CredentialsTable>;
 export type NewCredentialRow = Insertable<CredentialsTable>;
 export type OAuthStateRow = Selectable<OAuthStatesTable>;
+export type SyncJobRow = Selectable<SyncJobsTable>;
+export type DocumentRow = Selectable<DocumentsTable>;
+export type NewDocumentRow = Insertable<DocumentsTable>;

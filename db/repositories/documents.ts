@@ -1,9 +1,187 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.ts';
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Database, DocumentRow } from '../schema.ts';
+import { pageQuery, type Page } from './pagination.ts';
 
 type Executor = Kysely<Database>;
+
+/** A parsed document ready to store. */
+export interface PreparedDocument {
+  externalId: string;
+  title: string | null;
+  url: string | null;
+  mimeType: string;
+  content: string;
+  metadata: Record<string, string>;
+  sourceUpdatedAt: string | null;
+}
+
+export interface StoredDocument extends PreparedDocument {
+  id: string;
+  collection: string;
+  connectorId: string;
+  contentHash: string;
+  syncedAt: string;
+}
+
+/** Stable per (connector, external id), so every writer derives the same row id. */
+export function documentId(connectorId: string, externalId: string): string {
+  return `doc_${createHash('sha256').update(`${connectorId}\u0000${externalId}`).digest('hex').slice(0, 32)}`;
+}
+
+/** Hash of everything a reader of the collection sees: an unchanged hash means nothing to write. */
+export function contentHash(document: PreparedDocument): string {
+  return createHash('sha256')
+    .update(JSON.stringify([document.title, document.url, document.mimeType, document.content, document.metadata, document.sourceUpdatedAt]))
+    .digest('hex');
+}
+
+export function toStoredDocument(row: DocumentRow): StoredDocument {
+  return {
+    id: row.id,
+    collection: row.collection,
+    connectorId: row.connector_id,
+    externalId: row.external_id,
+    title: row.title,
+    url: row.url,
+    mimeType: row.mime_type ?? 'text/plain',
+    content: row.content,
+    contentHash: row.content_hash,
+    metadata: JSON.parse(row.metadata),
+    sourceUpdatedAt: row.source_updated_at,
+    syncedAt: row.synced_at,
+  };
+}
+
+const CHUNK = 200;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
+  return out;
+}
+
+/**
+ * Upserts a page by (connector, external id). Documents whose hash is unchanged are only marked as
+ * seen by this job; the others are written. Idempotent: replaying a page changes nothing more.
+ */
+export async function upsertDocuments(
+  db: Executor,
+  target: { workspaceId: string; collection: string; connectorId: string; jobId: string; now: string },
+  documents: PreparedDocument[],
+): Promise<{ indexed: number; unchanged: number }> {
+  // The last occurrence of an external id in a page wins, as it would in two pages.
+  const unique = [...new Map(documents.map((document) => [document.externalId, document])).values()];
+  const hashes = new Map<string, string>();
+  for (const batch of chunks(unique.map((document) => document.externalId), 500)) {
+    const rows = await db
+      .selectFrom('documents')
+      .select(['external_id', 'content_hash'])
+      .where('connector_id', '=', target.connectorId)
+      .where('external_id', 'in', batch)
+      .execute();
+    for (const row of rows) hashes.set(row.external_id, row.content_hash);
+  }
+  const changed: Array<PreparedDocument & { hash: string }> = [];
+  const unchanged: string[] = [];
+  for (const document of unique) {
+    const hash = contentHash(document);
+    if (hashes.get(document.externalId) === hash) unchanged.push(document.externalId);
+    else changed.push({ ...document, hash });
+  }
+  for (const batch of chunks(changed)) {
+    await db
+      .insertInto('documents')
+      .values(
+        batch.map((document) => ({
+          id: documentId(target.connectorId, document.externalId),
+          workspace_id: target.workspaceId,
+          collection: target.collection,
+          connector_id: target.connectorId,
+          external_id: document.externalId,
+          title: document.title,
+          url: document.url,
+          mime_type: document.mimeType,
+          content: document.content,
+          content_hash: document.hash,
+          metadata: JSON.stringify(document.metadata),
+          source_updated_at: document.sourceUpdatedAt,
+          synced_at: target.now,
+          sync_job_id: target.jobId,
+        })),
+      )
+      .onConflict((conflict) =>
+        conflict.columns(['connector_id', 'external_id']).doUpdateSet((eb) => ({
+          title: eb.ref('excluded.title'),
+          url: eb.ref('excluded.url'),
+          mime_type: eb.ref('excluded.mime_type'),
+          content: eb.ref('excluded.content'),
+          content_hash: eb.ref('excluded.content_hash'),
+          metadata: eb.ref('excluded.metadata'),
+          source_updated_at: eb.ref('excluded.source_updated_at'),
+          synced_at: eb.ref('excluded.synced_at'),
+          sync_job_id: eb.ref('excluded.sync_job_id'),
+          collection: eb.ref('excluded.collection'),
+        })),
+      )
+      .execute();
+  }
+  for (const batch of chunks(unchanged, 500)) {
+    await db
+      .updateTable('documents')
+      .set({ sync_job_id: target.jobId })
+      .where('connector_id', '=', target.connectorId)
+      .where('external_id', 'in', batch)
+      .execute();
+  }
+  return { indexed: changed.length, unchanged: unchanged.length };
+}
+
+/** After a full sync: what this job did not see is gone from the source. */
+export async function deleteDocumentsNotSeenBy(db: Executor, connectorId: string, jobId: string): Promise<number> {
+  const result = await db
+    .deleteFrom('documents')
+    .where('connector_id', '=', connectorId)
+    .where((eb) => eb.or([eb('sync_job_id', '!=', jobId), eb('sync_job_id', 'is', null)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Marks the listed external ids as seen by a prune; used before deleteDocumentsNotSeenBy. */
+export async function markDocumentsSeen(db: Executor, connectorId: string, jobId: string, externalIds: string[]): Promise<void> {
+  for (const batch of chunks(externalIds, 500)) {
+    await db.updateTable('documents').set({ sync_job_id: jobId }).where('connector_id', '=', connectorId).where('external_id', 'in', batch).execute();
+  }
+}
 
 export async function deleteConnectorDocuments(db: Executor, connectorId: string): Promise<number> {
   const result = await db.deleteFrom('documents').where('connector_id', '=', connectorId).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+export async function findWorkspaceDocument(db: Executor, workspaceId: string, id: string): Promise<StoredDocument | undefined> {
+  const row = await db.selectFrom('documents').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+  return row && toStoredDocument(row);
+}
+
+/** Lists a collection, or searches it: PostgreSQL full-text search, SQLite FTS5. */
+export async function listCollectionDocuments(
+  db: Executor,
+  options: { workspaceId: string; collection: string; connectorId?: string | undefined; q?: string | undefined; cursor?: string | undefined; limit: number; postgres: boolean },
+): Promise<Page<StoredDocument>> {
+  let query = db.selectFrom('documents').selectAll('documents').where('documents.workspace_id', '=', options.workspaceId).where('documents.collection', '=', options.collection);
+  if (options.connectorId) query = query.where('documents.connector_id', '=', options.connectorId);
+  if (options.q) {
+    const q = options.q;
+    query = options.postgres
+      ? query.where(sql<boolean>`to_tsvector('simple', coalesce(documents.title, '') || ' ' || documents.content) @@ plainto_tsquery('simple', ${q})`)
+      : query.where(sql<boolean>`documents.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ${ftsQuery(q)})`);
+  }
+  return pageQuery(query as never, options, toStoredDocument as never, 'id') as Promise<Page<StoredDocument>>;
+}
+
+/** Words of a user's query as FTS5 terms, each quoted so punctuation cannot form FTS syntax. */
+function ftsQuery(q: string): string {
+  const terms = q.match(/[\p{L}\p{N}_]+/gu) ?? [];
+  return terms.length ? terms.map((term) => `"${term}"`).join(' AND ') : '""';
 }

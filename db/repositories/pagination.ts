@@ -32,7 +32,7 @@ export async function pageQuery<T extends Paged, Row extends { created_at?: stri
   query: SelectQueryBuilder<Database, T, Row>,
   options: { cursor?: string | undefined; limit: number },
   toItem: (row: Row) => Item,
-  orderColumn: 'created_at' | 'synced_at' = 'created_at',
+  orderColumn: 'created_at' | 'id' = 'created_at',
 ): Promise<Page<Item>> {
   let paged = query;
   if (options.cursor) {

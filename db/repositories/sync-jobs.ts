@@ -1,0 +1,175 @@
+import { sql, type Kysely } from 'kysely';
+import {
+  canChangeSyncStatus,
+  progressEstimate,
+  type SyncCounters,
+  type SyncJob,
+  type SyncMode,
+  type SyncPhase,
+  type SyncStatus,
+  type SyncTrigger,
+} from '../../domain/sync-job.ts';
+import type { Database, SyncJobRow } from '../schema.ts';
+import { pageQuery, type Page } from './pagination.ts';
+
+type Executor = Kysely<Database>;
+
+export function countersOf(row: SyncJobRow): SyncCounters {
+  return {
+    collected: Number(row.collected),
+    parsed: Number(row.parsed),
+    indexed: Number(row.indexed),
+    unchanged: Number(row.unchanged),
+    deleted: Number(row.deleted),
+    failed: Number(row.failed),
+    bytes: Number(row.bytes),
+  };
+}
+
+export function toSyncJob(row: SyncJobRow, now: Date): SyncJob {
+  const counters = countersOf(row);
+  const total = row.total === null ? null : Number(row.total);
+  return {
+    jobId: row.id,
+    connectorId: row.connector_id,
+    status: row.status as SyncStatus,
+    phase: row.phase as SyncPhase,
+    mode: row.mode as SyncMode,
+    trigger: row.trigger as SyncTrigger,
+    progress: { ...counters, total, ...progressEstimate(counters.collected, total, row.started_at, row.finished_at ? new Date(row.finished_at) : now) },
+    startedAt: row.started_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+  };
+}
+
+export async function insertSyncJob(
+  db: Executor,
+  job: { id: string; workspaceId: string; connectorId: string; mode: SyncMode; trigger: SyncTrigger; status: 'queued' | 'running'; since: string | null; workflowId: string | null; now: string },
+): Promise<void> {
+  await db
+    .insertInto('sync_jobs')
+    .values({
+      id: job.id,
+      workspace_id: job.workspaceId,
+      connector_id: job.connectorId,
+      mode: job.mode,
+      trigger: job.trigger,
+      status: job.status,
+      phase: job.status === 'queued' ? 'queued' : 'reading',
+      since: job.since,
+      workflow_id: job.workflowId,
+      created_at: job.now,
+      started_at: job.now,
+      updated_at: job.now,
+    })
+    .execute();
+}
+
+export async function findSyncJobRow(db: Executor, id: string): Promise<SyncJobRow | undefined> {
+  return db.selectFrom('sync_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findWorkspaceSyncJobRow(db: Executor, workspaceId: string, connectorId: string, id: string): Promise<SyncJobRow | undefined> {
+  return db
+    .selectFrom('sync_jobs')
+    .selectAll()
+    .where('id', '=', id)
+    .where('connector_id', '=', connectorId)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+}
+
+export async function findActiveSyncJobRow(db: Executor, connectorId: string): Promise<SyncJobRow | undefined> {
+  return db.selectFrom('sync_jobs').selectAll().where('connector_id', '=', connectorId).where('status', 'in', ['queued', 'running', 'canceling']).executeTakeFirst();
+}
+
+/** Where an incremental sync starts: the start of the last sync that succeeded. */
+export async function lastSucceededStart(db: Executor, connectorId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('sync_jobs')
+    .select('started_at')
+    .where('connector_id', '=', connectorId)
+    .where('status', '=', 'succeeded')
+    .orderBy('started_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.started_at ?? null;
+}
+
+export async function listSyncJobs(db: Executor, connectorId: string, options: { cursor?: string | undefined; limit: number }, now: Date): Promise<Page<SyncJob>> {
+  return pageQuery(db.selectFrom('sync_jobs').selectAll().where('connector_id', '=', connectorId) as never, options, ((row: SyncJobRow) => toSyncJob(row, now)) as never) as Promise<Page<SyncJob>>;
+}
+
+export class SyncStatusError extends Error {
+  override name = 'SyncStatusError';
+}
+
+/** Moves a job to a status if the status table allows it; returns false when the job was already past it. */
+export async function changeSyncJobStatus(
+  db: Executor,
+  id: string,
+  to: SyncStatus,
+  fields: { phase?: SyncPhase; error?: string | null; finished?: boolean; mode?: SyncMode; now: string },
+): Promise<boolean> {
+  const row = await findSyncJobRow(db, id);
+  if (!row) throw new SyncStatusError(`Sync job ${id} does not exist`);
+  if (!canChangeSyncStatus(row.status as SyncStatus, to)) return false;
+  await db
+    .updateTable('sync_jobs')
+    .set({
+      status: to,
+      updated_at: fields.now,
+      ...(fields.phase ? { phase: fields.phase } : {}),
+      ...(fields.error !== undefined ? { error: fields.error } : {}),
+      ...(fields.finished ? { finished_at: fields.now } : {}),
+      ...(fields.mode ? { mode: fields.mode } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', '=', row.status)
+    .execute();
+  return true;
+}
+
+/**
+ * Records a committed page: counters, checkpoint and page number move together, and only if the page
+ * is the next one and the job still runs. False means the page was already committed or the job ended.
+ */
+export async function commitSyncPage(
+  db: Executor,
+  input: { jobId: string; page: number; delta: SyncCounters; checkpoint: string | null; total: number | null; now: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('sync_jobs')
+    .set((eb) => ({
+      page: input.page + 1,
+      checkpoint: input.checkpoint,
+      total: input.total,
+      updated_at: input.now,
+      collected: eb('collected', '+', input.delta.collected),
+      parsed: eb('parsed', '+', input.delta.parsed),
+      indexed: eb('indexed', '+', input.delta.indexed),
+      unchanged: eb('unchanged', '+', input.delta.unchanged),
+      failed: eb('failed', '+', input.delta.failed),
+      bytes: sql<number>`bytes + ${input.delta.bytes}`,
+    }))
+    .where('id', '=', input.jobId)
+    .where('page', '=', input.page)
+    .where('status', 'in', ['running', 'canceling'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Restarts a running job as a full sync from the beginning (the `resync` signal). */
+export async function restartSyncJob(db: Executor, id: string, now: string): Promise<void> {
+  await db
+    .updateTable('sync_jobs')
+    .set({ mode: 'full', since: null, page: 0, checkpoint: null, total: null, collected: 0, parsed: 0, indexed: 0, unchanged: 0, failed: 0, bytes: 0, deleted: 0, trigger: 'resync', updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function recordDeleted(db: Executor, id: string, deleted: number, now: string): Promise<void> {
+  await db.updateTable('sync_jobs').set((eb) => ({ deleted: eb('deleted', '+', deleted), updated_at: now })).where('id', '=', id).execute();
+}

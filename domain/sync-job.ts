@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+export const syncModes = ['incremental', 'full'] as const;
+export type SyncMode = (typeof syncModes)[number];
+export const syncTriggers = ['schedule', 'manual', 'resync', 'creation'] as const;
+export type SyncTrigger = (typeof syncTriggers)[number];
+export const syncStatuses = ['queued', 'running', 'canceling', 'canceled', 'succeeded', 'failed'] as const;
+export type SyncStatus = (typeof syncStatuses)[number];
+export const activeSyncStatuses: readonly SyncStatus[] = ['queued', 'running', 'canceling'];
+export const syncPhases = ['queued', 'reading', 'removing_deleted', 'done'] as const;
+export type SyncPhase = (typeof syncPhases)[number];
+
+/** Sync job status transitions; anything else is refused in one place. */
+export const syncStatusTransitions = {
+  queued: ['running', 'canceling', 'canceled', 'failed'],
+  running: ['canceling', 'succeeded', 'failed', 'canceled'],
+  canceling: ['canceled', 'succeeded', 'failed'],
+  canceled: [],
+  succeeded: [],
+  failed: [],
+} as const satisfies Record<SyncStatus, readonly SyncStatus[]>;
+
+export function canChangeSyncStatus(from: SyncStatus, to: SyncStatus): boolean {
+  return from === to || (syncStatusTransitions[from] as readonly SyncStatus[]).includes(to);
+}
+
+export const syncCountersSchema = z.object({
+  collected: z.number().int(),
+  parsed: z.number().int(),
+  indexed: z.number().int(),
+  unchanged: z.number().int(),
+  deleted: z.number().int(),
+  failed: z.number().int(),
+  bytes: z.number().int(),
+});
+export type SyncCounters = z.infer<typeof syncCountersSchema>;
+
+export const zeroCounters = (): SyncCounters => ({ collected: 0, parsed: 0, indexed: 0, unchanged: 0, deleted: 0, failed: 0, bytes: 0 });
+
+export function addCounters(a: SyncCounters, b: Partial<SyncCounters>): SyncCounters {
+  return {
+    collected: a.collected + (b.collected ?? 0),
+    parsed: a.parsed + (b.parsed ?? 0),
+    indexed: a.indexed + (b.indexed ?? 0),
+    unchanged: a.unchanged + (b.unchanged ?? 0),
+    deleted: a.deleted + (b.deleted ?? 0),
+    failed: a.failed + (b.failed ?? 0),
+    bytes: a.bytes + (b.bytes ?? 0),
+  };
+}
+
+export const syncJobSchema = z
+  .object({
+    jobId: z.string(),
+    connectorId: z.string(),
+    status: z.enum(syncStatuses),
+    phase: z.enum(syncPhases),
+    mode: z.enum(syncModes),
+    trigger: z.enum(syncTriggers),
+    progress: syncCountersSchema.extend({
+      total: z.number().int().nullable().meta({ description: 'Documents the source reports, when it can tell.' }),
+      percent: z.number().nullable(),
+      etaSeconds: z.number().nullable().meta({ description: 'Estimated seconds left, from the rate so far, when the total is known.' }),
+    }),
+    startedAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().nullable(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'SyncJob' });
+
+export type SyncJob = z.infer<typeof syncJobSchema>;
+
+/** Percent and ETA from the counters, the total and the elapsed time; null when the source gives no total. */
+export function progressEstimate(done: number, total: number | null, startedAt: string, now: Date) {
+  if (total === null || total <= 0) return { percent: null, etaSeconds: null };
+  const fraction = Math.min(done / total, 1);
+  const elapsed = (now.getTime() - Date.parse(startedAt)) / 1000;
+  const etaSeconds = done > 0 && fraction < 1 ? Math.round((elapsed / done) * (total - done)) : fraction >= 1 ? 0 : null;
+  return { percent: Math.round(fraction * 1000) / 10, etaSeconds };
+}
