@@ -6,7 +6,8 @@ import {
   transitionConnector,
 } from '../db/repositories/connectors.ts';
 import { deleteCredentialRow } from '../db/repositories/credentials.ts';
-import { deleteConnectorDocuments } from '../db/repositories/documents.ts';
+import { deleteConnectorDocuments, deleteUploadedFiles } from '../db/repositories/documents.ts';
+import { deleteSyncJobs } from '../db/repositories/sync-jobs.ts';
 import type { Connector, ConnectorChanges } from '../domain/connector.ts';
 import { InvalidTransitionError, type ConnectorState } from '../domain/connector-state.ts';
 import type { ActivityDependencies } from './dependencies.ts';
@@ -61,9 +62,11 @@ export function createConnectorActivities({ db, now }: ActivityDependencies) {
       if (input.inlineCredentialId) await deleteCredentialRow(db, input.inlineCredentialId);
     },
 
-    /** Last step of a delete: the documents, then the row. Safe to repeat. */
+    /** Last step of a delete: documents, uploaded files, sync history, then the row. Safe to repeat. */
     async deleteConnectorData(connectorId: string): Promise<void> {
       await deleteConnectorDocuments(db, connectorId);
+      await deleteUploadedFiles(db, connectorId);
+      await deleteSyncJobs(db, connectorId);
       await deleteConnectorRow(db, connectorId);
     },
   };

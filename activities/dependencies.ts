@@ -1,3 +1,4 @@
+import type { ServerEnvironment } from '../connectors/connector-definition.ts';
 import type { AddressPolicy } from '../connectors/http/address-policy.ts';
 import type { HttpFetch } from '../connectors/http/guarded-fetch.ts';
 import type { Db } from '../db/database.ts';
@@ -22,4 +23,6 @@ export interface ActivityDependencies {
   /** Outbound connections to sources obey this policy (TRIBUTARY_ALLOWED_HOSTS). */
   readonly policy: AddressPolicy;
   readonly fetch: HttpFetch;
+  /** Server settings sources obey (upload folders' roots). */
+  readonly environment: ServerEnvironment;
 }

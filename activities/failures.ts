@@ -7,6 +7,10 @@ export const failureTypes = {
   invalidTransition: 'InvalidTransition',
   connectorNotFound: 'ConnectorNotFound',
   credentialNotFound: 'CredentialNotFound',
+  syncJobNotFound: 'SyncJobNotFound',
+  sourceUnavailable: 'SourceUnavailable',
+  sourceRefused: 'SourceRefused',
+  sourceBusy: 'SourceBusy',
 } as const;
 
 export function nonRetryable(type: string, message: string): ApplicationFailure {

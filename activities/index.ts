@@ -2,6 +2,7 @@ import { createConnectorActivities } from './connector-activities.ts';
 import { createCredentialActivities } from './credential-activities.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { createScheduleActivities } from './schedule-activities.ts';
+import { createSyncActivities } from './sync-activities.ts';
 
 /** The worker's activities, built from their dependencies. */
 export function createActivities(dependencies: ActivityDependencies) {
@@ -9,6 +10,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createConnectorActivities(dependencies),
     ...createScheduleActivities(dependencies),
     ...createCredentialActivities(dependencies),
+    ...createSyncActivities(dependencies),
   };
 }
 

@@ -1,5 +1,6 @@
 import { ScheduleAlreadyRunning } from '@temporalio/client';
 import { findConnector } from '../db/repositories/connectors.ts';
+import { findActiveSyncJobRow } from '../db/repositories/sync-jobs.ts';
 import type { Connector } from '../domain/connector.ts';
 import {
   connectorScheduleId,
@@ -95,8 +96,13 @@ export function createScheduleActivities({ db, schedules, workflows, taskQueue }
       for (const kind of allKinds) await schedules.delete(connectorScheduleId(kind, connectorId));
     },
 
-    /** Cancels the connector's running sync and prune, and waits until they have stopped. */
+    /**
+     * Cancels the connector's running sync (whatever started it: its workflow id is on the job) and
+     * prune, and waits until they have stopped.
+     */
     async cancelConnectorRuns(connectorId: string): Promise<void> {
+      const active = await findActiveSyncJobRow(db, connectorId);
+      if (active?.workflow_id) await workflows.cancelAndWait(active.workflow_id);
       await workflows.cancelAndWait(workflowIds.syncConnector(connectorId));
       await workflows.cancelAndWait(workflowIds.pruneConnector(connectorId));
     },

@@ -18,6 +18,9 @@ import { registerPatchConnector } from './routes/patch-connector.ts';
 import { registerPatchCredential } from './routes/patch-credential.ts';
 import { publicOAuthPaths, registerOAuth } from './routes/oauth.ts';
 import { registerWorkspaces } from './routes/workspaces.ts';
+import { MAX_UPLOAD_BYTES, registerPostConnectorFiles } from './routes/post-connector-files.ts';
+import { registerSync } from './routes/sync.ts';
+import { registerDocuments } from './routes/documents.ts';
 import { registerPauseResume } from './routes/post-connector-pause-resume.ts';
 import { registerPostConnectors } from './routes/post-connectors.ts';
 import { registerPostCredentials } from './routes/post-credentials.ts';
@@ -36,15 +39,15 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<AppEnv> {
   });
 
   app.use(requestId());
-  app.use(
-    '/v1/*',
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${maxSize} bytes`);
       },
-    }),
-  );
+    });
+  const uploadPath = /^\/v1\/connectors\/[^/]+\/files$/;
+  app.use('/v1/*', (c, next) => (uploadPath.test(c.req.path) ? limit(MAX_UPLOAD_BYTES)(c, next) : limit(MAX_BODY_BYTES)(c, next)));
   app.use('/v1/*', bearerAuth(deps.db, publicOAuthPaths));
 
   registerGetConnectorTypes(app);
@@ -57,6 +60,9 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<AppEnv> {
   registerPauseResume(app, deps);
   registerBindCredential(app, deps);
   registerOAuth(app, deps);
+  registerSync(app, deps);
+  registerPostConnectorFiles(app, deps);
+  registerDocuments(app, deps);
   registerPostCredentials(app, deps);
   registerGetCredentials(app, deps);
   registerPatchCredential(app, deps);

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import type { CheckContext } from './connector-definition.ts';
+import type { CheckContext, ServerEnvironment } from './connector-definition.ts';
 
 /** A document as a source yields it, before parsing. */
 export interface SourceDocument {
@@ -33,6 +33,7 @@ export interface ReadContext<Config> extends CheckContext<Config> {
   since: string | null;
   /** The database, for sources whose state lives in Tributary (uploaded files, a crawl frontier). */
   db: Db;
+  environment: ServerEnvironment;
   /** Keeps the activity alive while a page takes long; also where cancellation arrives. */
   heartbeat(): void;
   signal: AbortSignal;

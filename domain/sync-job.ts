@@ -1,4 +1,5 @@
 import { z } from 'zod';
+export { progressEstimate } from './sync-progress.ts';
 
 export const syncModes = ['incremental', 'full'] as const;
 export type SyncMode = (typeof syncModes)[number];
@@ -70,12 +71,3 @@ export const syncJobSchema = z
   .meta({ id: 'SyncJob' });
 
 export type SyncJob = z.infer<typeof syncJobSchema>;
-
-/** Percent and ETA from the counters, the total and the elapsed time; null when the source gives no total. */
-export function progressEstimate(done: number, total: number | null, startedAt: string, now: Date) {
-  if (total === null || total <= 0) return { percent: null, etaSeconds: null };
-  const fraction = Math.min(done / total, 1);
-  const elapsed = (now.getTime() - Date.parse(startedAt)) / 1000;
-  const etaSeconds = done > 0 && fraction < 1 ? Math.round((elapsed / done) * (total - done)) : fraction >= 1 ? 0 : null;
-  return { percent: Math.round(fraction * 1000) / 10, etaSeconds };
-}

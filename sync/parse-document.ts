@@ -51,7 +51,8 @@ export async function parseDocument(document: SourceDocument): Promise<ParseResu
       case 'application/xhtml+xml': {
         const html = asText(document.body);
         const text = htmlToText(html, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] });
-        return { ok: true, text, title: document.title ?? htmlTitle.exec(html)?.[1]?.trim() ?? null };
+        // The page's own title beats a file name.
+        return { ok: true, text, title: htmlTitle.exec(html)?.[1]?.trim() || document.title };
       }
       case 'text/markdown':
         return { ok: true, text: removeMarkdown(asText(document.body)), title: document.title };

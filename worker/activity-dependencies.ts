@@ -14,6 +14,7 @@ export interface ActivityDependencyOptions {
   secretKey: string;
   previousSecretKeys?: readonly string[];
   allowedHosts: readonly string[];
+  directoryRoots: readonly string[];
 }
 
 /** Builds the activities' dependencies once per worker from configuration and shared clients. */
@@ -28,5 +29,6 @@ export function buildActivityDependencies(options: ActivityDependencyOptions): A
     cipher: createSecretCipher(options.secretKey, options.previousSecretKeys),
     policy,
     fetch: createGuardedFetch(policy),
+    environment: { directoryRoots: options.directoryRoots },
   };
 }

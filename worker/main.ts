@@ -28,6 +28,7 @@ const worker = await createWorker({
     secretKey: resolveSecretKey(config),
     previousSecretKeys: config.TRIBUTARY_PREVIOUS_SECRET_KEYS,
     allowedHosts: config.TRIBUTARY_ALLOWED_HOSTS,
+    directoryRoots: config.TRIBUTARY_DIRECTORY_ROOTS,
   }),
 });
 

@@ -1,16 +1,179 @@
-import { log } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  ContinueAsNew,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+import type { SyncState } from '../activities/sync-activities.ts';
+import type { SyncMode, SyncPhase, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
+import { progressEstimate } from '../domain/sync-progress.ts';
+import { databaseSteps, failureReason } from './activity-proxies.ts';
+
+/** Pages go through the source, which may be slow or rate-limited: long timeouts, heartbeats, patient retries. */
+const pageSteps = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 12 },
+});
+
+/** Ending a job must happen even after a failure or a cancel. */
+const finishSteps = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** Pages per run before continuing as new, so history stays far below its limits. */
+const PAGES_PER_RUN = 200;
+
+/** Live progress of a sync, answered by the `progress` query. */
+export interface SyncProgress {
+  jobId: string;
+  status: SyncStatus;
+  phase: SyncPhase;
+  mode: SyncMode;
+  collected: number;
+  parsed: number;
+  indexed: number;
+  unchanged: number;
+  deleted: number;
+  failed: number;
+  bytes: number;
+  total: number | null;
+  percent: number | null;
+  etaSeconds: number | null;
+  startedAt: string;
+  updatedAt: string;
+}
+
+/** `progress`: status, phase, counters, and percent and ETA where the source tells its total. */
+export const progressQuery = defineQuery<SyncProgress | null>('progress');
+/** `cancel`: stop after the current page with status `canceled`, keeping the counters. */
+export const cancelSignal = defineSignal('cancel');
+/** `resync`: start over as a full sync. */
+export const resyncSignal = defineSignal('resync');
 
 /**
- * Input of `syncConnector`, workflow id `connector-sync-<connectorId>`.
- * @example { connectorId: 'conn_1', trigger: 'schedule' }
+ * Input of `syncConnector`, workflow id `connector-sync-<connectorId>` (schedules append a timestamp).
+ * @example { connectorId: 'conn_1', trigger: 'manual', mode: 'incremental', jobId: 'job_1' }
  */
 export interface SyncConnectorInput {
   connectorId: string;
-  trigger: 'schedule' | 'manual' | 'resync' | 'creation';
+  trigger: SyncTrigger;
+  mode?: SyncMode;
+  /** A job the API queued; absent when a schedule starts the run. */
+  jobId?: string;
+  /** Carried over by continue-as-new. */
+  resume?: SyncState;
 }
 
-/** Placeholder run started by connector schedules until the sync engine reads sources. */
-export async function syncConnector(input: SyncConnectorInput): Promise<{ connectorId: string; status: 'succeeded' }> {
-  log.info('Sync requested', { connectorId: input.connectorId, trigger: input.trigger });
-  return { connectorId: input.connectorId, status: 'succeeded' };
+export type SyncConnectorResult =
+  | { status: 'succeeded' | 'canceled' | 'failed'; jobId: string }
+  | { status: 'skipped'; activeJobId: string };
+
+/**
+ * Reads the source page by page; each page is one activity that reads, parses and upserts, so no
+ * document passes through history. A full sync removes what the source no longer has.
+ */
+export async function syncConnector(input: SyncConnectorInput): Promise<SyncConnectorResult> {
+  let cancelRequested = false;
+  let resyncRequested = false;
+  let pageScope: CancellationScope | undefined;
+  setHandler(cancelSignal, () => {
+    cancelRequested = true;
+    pageScope?.cancel();
+  });
+  setHandler(resyncSignal, () => {
+    resyncRequested = true;
+    pageScope?.cancel();
+  });
+
+  let state: SyncState;
+  if (input.resume) {
+    state = input.resume;
+  } else {
+    const begun = await databaseSteps.beginSync({
+      connectorId: input.connectorId,
+      trigger: input.trigger,
+      mode: input.mode ?? 'incremental',
+      ...(input.jobId ? { jobId: input.jobId } : {}),
+      workflowId: workflowInfo().workflowId,
+    });
+    if (!begun.started) return { status: 'skipped', activeJobId: begun.activeJobId };
+    state = begun.state;
+  }
+  let phase: SyncPhase = 'reading';
+  let status: SyncStatus = 'running';
+  let updatedAt = new Date().toISOString();
+  setHandler(progressQuery, () => ({
+    jobId: state.jobId,
+    status: cancelRequested && status === 'running' ? 'canceling' : status,
+    phase,
+    mode: state.mode,
+    ...state.counters,
+    total: state.total,
+    ...progressEstimate(state.counters.collected, state.total, state.startedAt, new Date()),
+    startedAt: state.startedAt,
+    updatedAt,
+  }));
+  setCurrentDetails(`Syncing connector **${input.connectorId}**, job ${state.jobId}`);
+
+  try {
+    for (let pagesThisRun = 0; ; pagesThisRun += 1) {
+      if (cancelRequested) break;
+      if (resyncRequested) {
+        resyncRequested = false;
+        state = await databaseSteps.restartSync(state.jobId);
+      }
+      if (pagesThisRun >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
+        await continueAsNew<typeof syncConnector>({ ...input, resume: state });
+      }
+      pageScope = new CancellationScope();
+      let result;
+      try {
+        const current = state;
+        result = await pageScope.run(() => pageSteps.syncPage({ jobId: current.jobId, page: current.page, checkpoint: current.checkpoint }));
+      } catch (error) {
+        // A page cut short by a signal is read again (resync) or not at all (cancel).
+        if (isCancellation(error) && (cancelRequested || resyncRequested) && !CancellationScope.current().consideredCancelled) continue;
+        throw error;
+      } finally {
+        pageScope = undefined;
+      }
+      const { done, stopped, ...next } = result;
+      state = next;
+      updatedAt = new Date().toISOString();
+      if (stopped) {
+        cancelRequested = true;
+        break;
+      }
+      if (done) break;
+    }
+    phase = cancelRequested ? 'done' : state.mode === 'full' ? 'removing_deleted' : 'done';
+    const finished = await CancellationScope.nonCancellable(() =>
+      finishSteps.finishSync({ jobId: state.jobId, status: cancelRequested ? 'canceled' : 'succeeded', removeUnseen: state.mode === 'full' }),
+    );
+    state = { ...state, counters: finished.counters };
+    status = finished.status;
+    phase = 'done';
+    return { status: cancelRequested ? 'canceled' : 'succeeded', jobId: state.jobId };
+  } catch (error) {
+    // Continue-as-new leaves the job running for the next run; it is not an ending.
+    if (error instanceof ContinueAsNew) throw error;
+    const canceled = isCancellation(error);
+    const reason = failureReason(error).message;
+    const finished = await CancellationScope.nonCancellable(() =>
+      finishSteps.finishSync({ jobId: state.jobId, status: canceled ? 'canceled' : 'failed', removeUnseen: false, ...(canceled ? {} : { error: reason }) }),
+    );
+    status = finished.status;
+    phase = 'done';
+    if (canceled) return { status: 'canceled', jobId: state.jobId };
+    throw error;
+  }
 }

@@ -1,7 +1,8 @@
-import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
+import { confineDirectory } from './confine-directory.ts';
+import { openUploadSource } from './source.ts';
 
 export const uploadConfigSchema = z
   .object({
@@ -18,25 +19,6 @@ export const uploadConfigSchema = z
 
 export type UploadConfig = z.infer<typeof uploadConfigSchema>;
 
-/**
- * The folder's real path if it lies under one of the roots after resolving links, else the reason it
- * is refused: no tenant may read the server's own files.
- */
-export async function confineDirectory(directory: string, roots: readonly string[]): Promise<{ path: string } | { error: string }> {
-  if (roots.length === 0) return { error: 'server folders are disabled: TRIBUTARY_DIRECTORY_ROOTS is empty' };
-  let real: string;
-  try {
-    real = await realpath(directory);
-  } catch {
-    return { error: `${directory} does not exist or cannot be read` };
-  }
-  for (const root of roots) {
-    const realRoot = await realpath(root).catch(() => undefined);
-    if (realRoot && (real === realRoot || real.startsWith(`${realRoot}${path.sep}`))) return { path: real };
-  }
-  return { error: `${directory} is not under one of the allowed folders (TRIBUTARY_DIRECTORY_ROOTS)` };
-}
-
 export const upload: ConnectorDefinition<UploadConfig> = {
   type: 'upload',
   title: 'Uploaded files',
@@ -45,6 +27,7 @@ export const upload: ConnectorDefinition<UploadConfig> = {
   async check() {
     return { ok: true };
   },
+  openSource: (context) => openUploadSource(context),
   async validateConfig(config, environment) {
     if (!config.directory) return undefined;
     const confined = await confineDirectory(config.directory, environment.directoryRoots);

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { isPostgres } from './dialect.ts';
+import { isPostgres } from '../dialect.ts';
 
 /** Full-text search over documents: a GIN expression index on PostgreSQL, an FTS5 table kept by triggers on SQLite. */
 export async function up(db: Kysely<unknown>): Promise<void> {

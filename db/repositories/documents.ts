@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.ts';
 import type { Database, DocumentRow } from '../schema.ts';
 import { pageQuery, type Page } from './pagination.ts';
 
@@ -167,13 +168,13 @@ export async function findWorkspaceDocument(db: Executor, workspaceId: string, i
 /** Lists a collection, or searches it: PostgreSQL full-text search, SQLite FTS5. */
 export async function listCollectionDocuments(
   db: Executor,
-  options: { workspaceId: string; collection: string; connectorId?: string | undefined; q?: string | undefined; cursor?: string | undefined; limit: number; postgres: boolean },
+  options: { workspaceId: string; collection: string; connectorId?: string | undefined; q?: string | undefined; cursor?: string | undefined; limit: number },
 ): Promise<Page<StoredDocument>> {
   let query = db.selectFrom('documents').selectAll('documents').where('documents.workspace_id', '=', options.workspaceId).where('documents.collection', '=', options.collection);
   if (options.connectorId) query = query.where('documents.connector_id', '=', options.connectorId);
   if (options.q) {
     const q = options.q;
-    query = options.postgres
+    query = isPostgres(db as Kysely<unknown>)
       ? query.where(sql<boolean>`to_tsvector('simple', coalesce(documents.title, '') || ' ' || documents.content) @@ plainto_tsquery('simple', ${q})`)
       : query.where(sql<boolean>`documents.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ${ftsQuery(q)})`);
   }
@@ -184,4 +185,48 @@ export async function listCollectionDocuments(
 function ftsQuery(q: string): string {
   const terms = q.match(/[\p{L}\p{N}_]+/gu) ?? [];
   return terms.length ? terms.map((term) => `"${term}"`).join(' AND ') : '""';
+}
+
+export async function upsertUploadedFile(
+  db: Executor,
+  file: { connectorId: string; path: string; mimeType: string; content: Uint8Array; now: string },
+): Promise<void> {
+  await db
+    .insertInto('uploaded_files')
+    .values({
+      id: documentId(file.connectorId, `uploads/${file.path}`),
+      connector_id: file.connectorId,
+      path: file.path,
+      mime_type: file.mimeType,
+      size: file.content.byteLength,
+      content: file.content,
+      created_at: file.now,
+      updated_at: file.now,
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['connector_id', 'path']).doUpdateSet((eb) => ({
+        mime_type: eb.ref('excluded.mime_type'),
+        size: eb.ref('excluded.size'),
+        content: eb.ref('excluded.content'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+}
+
+/** Uploaded files of a connector in path order, after `afterPath`, changed since `since` when given. */
+export async function listUploadedFiles(db: Executor, connectorId: string, afterPath: string | null, limit: number, since: string | null) {
+  let query = db.selectFrom('uploaded_files').selectAll().where('connector_id', '=', connectorId);
+  if (afterPath !== null) query = query.where('path', '>', afterPath);
+  if (since !== null) query = query.where('updated_at', '>', since);
+  return query.orderBy('path').limit(limit).execute();
+}
+
+export async function countUploadedFiles(db: Executor, connectorId: string): Promise<number> {
+  const row = await db.selectFrom('uploaded_files').select((eb) => eb.fn.countAll<number | string>().as('count')).where('connector_id', '=', connectorId).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export async function deleteUploadedFiles(db: Executor, connectorId: string): Promise<void> {
+  await db.deleteFrom('uploaded_files').where('connector_id', '=', connectorId).execute();
 }

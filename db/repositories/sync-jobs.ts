@@ -173,3 +173,7 @@ export async function restartSyncJob(db: Executor, id: string, now: string): Pro
 export async function recordDeleted(db: Executor, id: string, deleted: number, now: string): Promise<void> {
   await db.updateTable('sync_jobs').set((eb) => ({ deleted: eb('deleted', '+', deleted), updated_at: now })).where('id', '=', id).execute();
 }
+
+export async function deleteSyncJobs(db: Executor, connectorId: string): Promise<void> {
+  await db.deleteFrom('sync_jobs').where('connector_id', '=', connectorId).execute();
+}

@@ -57,9 +57,9 @@ export async function call(
   path: string,
   options: { key?: string; body?: unknown; rawBody?: string } = {},
 ): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (options.key) headers.authorization = `Bearer ${options.key}`;
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
   const response = await app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };

@@ -27,6 +27,7 @@ export async function startControlPlane(
     client,
     ...(options.schedules ? { schedules: options.schedules } : {}),
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}),
   });
   const app = createTestApp({ db: database.db, client, taskQueue: worker.taskQueue, ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}) });
   const workspaceId = `ws-${Math.random().toString(36).slice(2, 8)}`;
@@ -62,4 +63,13 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000)
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
+}
+
+/** Polls a sync job until it has ended, and returns it. */
+export async function waitForSync(plane: ControlPlane, connectorId: string, jobId: string, timeoutMs = 60_000) {
+  return eventually(async () => {
+    const response = await plane.request('GET', `/v1/connectors/${connectorId}/sync/${jobId}`);
+    if (['queued', 'running', 'canceling'].includes(response.body.data?.status)) throw new Error(`still ${response.body.data.status}`);
+    return response.body.data;
+  }, timeoutMs);
 }

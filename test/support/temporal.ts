@@ -38,9 +38,11 @@ export async function startTestWorker(options: {
   schedules?: (real: ScheduleGateway) => ScheduleGateway;
   /** Hosts connectors may reach; loopback by default, where the tests' fake services listen. */
   allowedHosts?: string[];
+  directoryRoots?: string[];
+  taskQueue?: string;
 }): Promise<TestWorker> {
   quietRuntime();
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const built = buildActivityDependencies({
     db: options.db,
@@ -48,6 +50,7 @@ export async function startTestWorker(options: {
     taskQueue,
     secretKey: testSecretKey,
     allowedHosts: options.allowedHosts ?? ['127.0.0.0/8', 'localhost'],
+    directoryRoots: options.directoryRoots ?? [],
   });
   const dependencies: ActivityDependencies = options.schedules ? { ...built, schedules: options.schedules(built.schedules) } : built;
   const worker = await createWorker({

@@ -1,0 +1,217 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { findConnectorDefinition } from '../connectors/registry.ts';
+import { SourceHttpError } from '../connectors/http/source-errors.ts';
+import type { Checkpoint } from '../connectors/source.ts';
+import { isUniqueViolation } from '../db/database.ts';
+import { findConnector } from '../db/repositories/connectors.ts';
+import { deleteDocumentsNotSeenBy, upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
+import {
+  changeSyncJobStatus,
+  commitSyncPage,
+  countersOf,
+  findActiveSyncJobRow,
+  findSyncJobRow,
+  insertSyncJob,
+  lastSucceededStart,
+  recordDeleted,
+  restartSyncJob,
+} from '../db/repositories/sync-jobs.ts';
+import { newId } from '../domain/ids.ts';
+import type { SyncCounters, SyncMode, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
+import { openFreshCredential } from '../oauth/fresh-credential.ts';
+import { parseDocument } from '../sync/parse-document.ts';
+import type { ActivityDependencies } from './dependencies.ts';
+import { failureTypes, nonRetryable } from './failures.ts';
+
+/** What a sync run carries from page to page; small, since it travels through workflow history. */
+export interface SyncState {
+  jobId: string;
+  mode: SyncMode;
+  page: number;
+  checkpoint: Checkpoint | null;
+  counters: SyncCounters;
+  total: number | null;
+  startedAt: string;
+}
+
+export type BeginSyncResult = { started: true; state: SyncState } | { started: false; activeJobId: string };
+
+class PageAlreadyCommitted extends Error {}
+
+export function createSyncActivities(deps: ActivityDependencies) {
+  const { db, now } = deps;
+
+  async function stateOf(jobId: string): Promise<SyncState & { status: SyncStatus }> {
+    const row = await findSyncJobRow(db, jobId);
+    if (!row) throw nonRetryable(failureTypes.syncJobNotFound, `Sync job ${jobId} does not exist`);
+    return {
+      jobId,
+      mode: row.mode as SyncMode,
+      page: row.page,
+      checkpoint: row.checkpoint ? (JSON.parse(row.checkpoint) as Checkpoint) : null,
+      counters: countersOf(row),
+      total: row.total === null ? null : Number(row.total),
+      startedAt: row.started_at,
+      status: row.status as SyncStatus,
+    };
+  }
+
+  return {
+    /**
+     * Starts (or picks up) the job of a sync run. A job queued by the API is moved to running; a run
+     * started by a schedule inserts its own, and the database refuses it while another is active.
+     */
+    async beginSync(input: { connectorId: string; trigger: SyncTrigger; mode: SyncMode; jobId?: string; workflowId: string }): Promise<BeginSyncResult> {
+      const connector = await findConnector(db, input.connectorId);
+      if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${input.connectorId} does not exist`);
+      const at = now().toISOString();
+      if (input.jobId) {
+        await changeSyncJobStatus(db, input.jobId, 'running', { phase: 'reading', now: at });
+        const { status: _status, ...state } = await stateOf(input.jobId);
+        return { started: true, state };
+      }
+      const since = input.mode === 'incremental' ? await lastSucceededStart(db, connector.id) : null;
+      const jobId = newId('job');
+      try {
+        await insertSyncJob(db, {
+          id: jobId,
+          workspaceId: connector.workspaceId,
+          connectorId: connector.id,
+          mode: since ? 'incremental' : 'full',
+          trigger: input.trigger,
+          status: 'running',
+          since,
+          workflowId: input.workflowId,
+          now: at,
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const active = await findActiveSyncJobRow(db, connector.id);
+        return { started: false, activeJobId: active?.id ?? 'unknown' };
+      }
+      const { status: _status, ...state } = await stateOf(jobId);
+      return { started: true, state };
+    },
+
+    /**
+     * Reads one page from the source, parses it and upserts it, committing documents, counters and
+     * checkpoint in one transaction. A page committed by an earlier attempt is not done twice.
+     */
+    async syncPage(input: { jobId: string; page: number; checkpoint: Checkpoint | null }): Promise<SyncState & { done: boolean; stopped: boolean }> {
+      const job = await findSyncJobRow(db, input.jobId);
+      if (!job) throw nonRetryable(failureTypes.syncJobNotFound, `Sync job ${input.jobId} does not exist`);
+      const current = async () => {
+        const { status, ...state } = await stateOf(input.jobId);
+        return { ...state, done: state.page > input.page && state.checkpoint === null, stopped: !['running', 'canceling'].includes(status) };
+      };
+      if (job.page > input.page || !['running', 'canceling'].includes(job.status)) return current();
+
+      const connector = await findConnector(db, job.connector_id);
+      if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${job.connector_id} was deleted`);
+      const definition = findConnectorDefinition(connector.type);
+      if (!definition?.openSource) throw nonRetryable(failureTypes.sourceUnavailable, `Syncing ${connector.type} connectors is not available yet`);
+      const credential = connector.credentialId ? await openFreshCredential(deps, connector.credentialId) : undefined;
+      const context = Context.current();
+      const source = definition.openSource({
+        config: connector.config,
+        credential,
+        fetch: deps.fetch,
+        policy: deps.policy,
+        connectorId: connector.id,
+        jobId: job.id,
+        since: job.mode === 'incremental' ? job.since : null,
+        db,
+        environment: deps.environment,
+        heartbeat: () => context.heartbeat({ page: input.page }),
+        signal: context.cancellationSignal,
+      });
+      let page;
+      try {
+        context.heartbeat({ page: input.page });
+        page = await source.read(input.checkpoint);
+      } catch (error) {
+        throw classifySourceError(error);
+      } finally {
+        await source.close?.();
+      }
+
+      const delta: SyncCounters = { collected: page.documents.length, parsed: 0, indexed: 0, unchanged: 0, deleted: 0, failed: 0, bytes: 0 };
+      const prepared: PreparedDocument[] = [];
+      for (const document of page.documents) {
+        delta.bytes += typeof document.body === 'string' ? Buffer.byteLength(document.body) : document.body.byteLength;
+        const parsed = await parseDocument(document);
+        if (!parsed.ok) {
+          delta.failed += 1;
+          continue;
+        }
+        delta.parsed += 1;
+        prepared.push({
+          externalId: document.externalId,
+          title: parsed.title,
+          url: document.url,
+          mimeType: document.mimeType,
+          content: parsed.text,
+          metadata: document.metadata,
+          sourceUpdatedAt: document.updatedAt,
+        });
+      }
+      context.heartbeat({ page: input.page });
+      try {
+        await db.transaction().execute(async (trx) => {
+          const at = now().toISOString();
+          const stored = await upsertDocuments(trx, { workspaceId: connector.workspaceId, collection: connector.collection, connectorId: connector.id, jobId: job.id, now: at }, prepared);
+          delta.indexed = stored.indexed;
+          delta.unchanged = stored.unchanged;
+          const committed = await commitSyncPage(trx, {
+            jobId: job.id,
+            page: input.page,
+            delta,
+            checkpoint: page.next ? JSON.stringify(page.next) : null,
+            total: page.total ?? null,
+            now: at,
+          });
+          if (!committed) throw new PageAlreadyCommitted();
+        });
+      } catch (error) {
+        if (!(error instanceof PageAlreadyCommitted)) throw error;
+      }
+      return current();
+    },
+
+    /** Restarts the job as a full sync from the first page (the `resync` signal). */
+    async restartSync(jobId: string): Promise<SyncState> {
+      await restartSyncJob(db, jobId, now().toISOString());
+      const { status: _status, ...state } = await stateOf(jobId);
+      return state;
+    },
+
+    /** Ends the job; a successful full sync first removes the documents the source no longer has. */
+    async finishSync(input: { jobId: string; status: 'succeeded' | 'canceled' | 'failed'; error?: string; removeUnseen: boolean }): Promise<SyncState & { status: SyncStatus }> {
+      const job = await findSyncJobRow(db, input.jobId);
+      if (!job) throw nonRetryable(failureTypes.syncJobNotFound, `Sync job ${input.jobId} does not exist`);
+      if (input.removeUnseen && input.status === 'succeeded' && ['running', 'canceling'].includes(job.status)) {
+        await changeSyncJobStatus(db, job.id, job.status as SyncStatus, { phase: 'removing_deleted', now: now().toISOString() });
+        const deleted = await deleteDocumentsNotSeenBy(db, job.connector_id, job.id);
+        await recordDeleted(db, job.id, deleted, now().toISOString());
+      }
+      await changeSyncJobStatus(db, job.id, input.status, {
+        phase: 'done',
+        finished: true,
+        now: now().toISOString(),
+        ...(input.error ? { error: input.error } : {}),
+      });
+      return stateOf(job.id);
+    },
+  };
+}
+
+/** 429 waits as long as the source asked; other 5xx retry with backoff; any other 4xx stops the sync. */
+function classifySourceError(error: unknown): unknown {
+  if (!(error instanceof SourceHttpError)) return error;
+  if (!error.retryable) return ApplicationFailure.create({ type: failureTypes.sourceRefused, message: error.message, nonRetryable: true });
+  return ApplicationFailure.create({
+    type: failureTypes.sourceBusy,
+    message: error.message,
+    ...(error.retryAfterSeconds !== undefined ? { nextRetryDelay: `${Math.ceil(error.retryAfterSeconds)}s` } : {}),
+  });
+}

@@ -1,0 +1,39 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { findWorkspaceSyncJobRow, toSyncJob } from '../db/repositories/sync-jobs.ts';
+import type { SyncJobRow } from '../db/schema.ts';
+import { activeSyncStatuses, type SyncJob, type SyncStatus } from '../domain/sync-job.ts';
+import type { SyncProgress } from '../workflows/sync-connector.ts';
+import type { ApiDependencies } from './dependencies.ts';
+import { ApiError } from './errors.ts';
+
+const QUERY_TIMEOUT_MS = 2000;
+
+export async function requireSyncJobRow(deps: ApiDependencies, workspaceId: string, connectorId: string, jobId: string): Promise<SyncJobRow> {
+  const row = await findWorkspaceSyncJobRow(deps.db, workspaceId, connectorId, jobId);
+  if (!row) throw new ApiError(404, 'not_found', `Sync job ${jobId} not found`);
+  return row;
+}
+
+/**
+ * The job as the running workflow sees it, when it answers its `progress` query in time; otherwise
+ * the job row, which the workflow keeps current, so status answers even with no worker up.
+ */
+export async function liveSyncJob(deps: ApiDependencies, row: SyncJobRow): Promise<SyncJob> {
+  const stored = toSyncJob(row, deps.now());
+  if (!activeSyncStatuses.includes(stored.status) || !row.workflow_id) return stored;
+  try {
+    const progress = await Promise.race([
+      deps.temporal.workflow.getHandle(row.workflow_id).query<SyncProgress | null>('progress'),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), QUERY_TIMEOUT_MS).unref()),
+    ]);
+    if (!progress || progress.jobId !== row.id) return stored;
+    const { jobId: _jobId, status, phase, mode, startedAt: _startedAt, updatedAt, total, percent, etaSeconds, ...counters } = progress;
+    // The row may know of a cancel the workflow has not yet acted on.
+    const effective: SyncStatus = stored.status === 'canceling' && status === 'running' ? 'canceling' : status;
+    return { ...stored, status: effective, phase, mode, updatedAt, progress: { ...counters, total, percent, etaSeconds } };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return stored;
+    deps.logger.debug({ err: error, jobId: row.id }, 'progress query failed; answering from the database');
+    return stored;
+  }
+}

@@ -1,0 +1,26 @@
+/** An HTTP answer of a source that the sync must react to: retry later, or give up with the reason. */
+export class SourceHttpError extends Error {
+  override name = 'SourceHttpError';
+  readonly status: number;
+  /** Seconds the source asked to wait (Retry-After), if it said. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(status: number, message: string, retryAfterSeconds?: number) {
+    super(message);
+    this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** 429 and 5xx pass; any other 4xx means the configuration or the credential is wrong. */
+  get retryable(): boolean {
+    return this.status === 429 || this.status >= 500;
+  }
+}
+
+/** Retry-After as seconds, from either of its forms (delta-seconds or an HTTP date). */
+export function retryAfterSeconds(header: string | null, now: Date): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now.getTime()) / 1000);
+}

@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { countUploadedFiles, listUploadedFiles } from '../../db/repositories/documents.ts';
+import { mimeTypeFromName } from '../../sync/parse-document.ts';
+import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
+import { countFiles, modifiedAt, walkFiles } from './directory-walker.ts';
+import { confineDirectory } from './confine-directory.ts';
+import type { UploadConfig } from './index.ts';
+
+export const UPLOAD_PAGE_SIZE = 1000;
+const UPLOAD_PREFIX = 'uploads/';
+
+type UploadCheckpoint = { part: 'uploads' | 'directory'; after: string | null; total: number };
+
+/**
+ * Files uploaded to the connector (external id `uploads/<path>`), then the files of its server folder
+ * (external id: the path relative to the folder). Incremental reads skip files not changed since.
+ */
+export function openUploadSource(context: ReadContext<UploadConfig>): Source {
+  const { db, connectorId, since } = context;
+  const directory = async () => {
+    if (!context.config.directory) return undefined;
+    const confined = await confineDirectory(context.config.directory, context.environment.directoryRoots);
+    if ('error' in confined) throw new Error(confined.error);
+    return confined.path;
+  };
+
+  async function readUploads(position: UploadCheckpoint): Promise<SourcePage> {
+    const rows = await listUploadedFiles(db, connectorId, position.after, UPLOAD_PAGE_SIZE, since);
+    const documents: SourceDocument[] = rows.map((row) => ({
+      externalId: `${UPLOAD_PREFIX}${row.path}`,
+      title: row.path.split('/').pop() ?? row.path,
+      url: null,
+      body: row.content,
+      mimeType: row.mime_type,
+      metadata: { source: 'upload' },
+      updatedAt: row.updated_at,
+    }));
+    const last = rows.at(-1);
+    const next: UploadCheckpoint = rows.length < UPLOAD_PAGE_SIZE || !last ? { part: 'directory', after: null, total: position.total } : { ...position, after: last.path };
+    return { documents, next: next.part === 'directory' && !context.config.directory ? null : next, total: position.total };
+  }
+
+  async function readDirectory(root: string, position: UploadCheckpoint): Promise<SourcePage> {
+    const documents: SourceDocument[] = [];
+    let last: string | null = position.after;
+    let visited = 0;
+    for await (const file of walkFiles(root, position.after)) {
+      last = file.relativePath;
+      visited += 1;
+      const mtime = await modifiedAt(file.absolutePath);
+      if (!since || mtime.toISOString() > since) {
+        documents.push({
+          externalId: file.relativePath,
+          title: file.relativePath.split('/').pop() ?? file.relativePath,
+          url: null,
+          body: await readFile(file.absolutePath),
+          mimeType: mimeTypeFromName(file.relativePath) ?? 'text/plain',
+          metadata: { source: 'directory', path: file.relativePath },
+          updatedAt: mtime.toISOString(),
+        });
+      }
+      // Unchanged files cost a stat only; a page ends after as many files visited as read.
+      if (documents.length >= UPLOAD_PAGE_SIZE || visited >= UPLOAD_PAGE_SIZE * 20) break;
+      if (visited % 200 === 0) context.heartbeat();
+    }
+    const exhausted = documents.length < UPLOAD_PAGE_SIZE && visited < UPLOAD_PAGE_SIZE * 20;
+    return { documents, next: exhausted ? null : { ...position, after: last }, total: position.total };
+  }
+
+  return {
+    async read(checkpoint: Checkpoint | null): Promise<SourcePage> {
+      const root = await directory();
+      const position: UploadCheckpoint = checkpoint
+        ? (checkpoint as unknown as UploadCheckpoint)
+        : { part: 'uploads', after: null, total: (await countUploadedFiles(db, connectorId)) + (root ? await countFiles(root) : 0) };
+      if (position.part === 'uploads') return readUploads(position);
+      if (!root) return { documents: [], next: null, total: position.total };
+      return readDirectory(root, position);
+    },
+    async *listIds() {
+      for (let after: string | null = null; ; ) {
+        const rows = await listUploadedFiles(db, connectorId, after, UPLOAD_PAGE_SIZE, null);
+        if (rows.length > 0) yield rows.map((row) => `${UPLOAD_PREFIX}${row.path}`);
+        if (rows.length < UPLOAD_PAGE_SIZE) break;
+        after = rows.at(-1)?.path ?? null;
+      }
+      const root = await directory();
+      if (!root) return;
+      let batch: string[] = [];
+      for await (const file of walkFiles(root, null)) {
+        batch.push(file.relativePath);
+        if (batch.length >= UPLOAD_PAGE_SIZE) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    },
+  };
+}
