@@ -135,7 +135,8 @@ export function createSyncActivities(deps: ActivityDependencies) {
         await source.close?.();
       }
 
-      const delta: SyncCounters = { collected: page.documents.length, parsed: 0, indexed: 0, unchanged: 0, deleted: 0, failed: 0, bytes: 0 };
+      const failures = page.failures ?? [];
+      const delta: SyncCounters = { collected: page.documents.length + failures.length, parsed: 0, indexed: 0, unchanged: 0, deleted: 0, failed: failures.length, bytes: 0 };
       const prepared: PreparedDocument[] = [];
       for (const document of page.documents) {
         delta.bytes += typeof document.body === 'string' ? Buffer.byteLength(document.body) : document.body.byteLength;

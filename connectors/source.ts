@@ -24,6 +24,8 @@ export interface SourcePage {
   next: Checkpoint | null;
   /** How many documents the source holds in all, when it can tell. */
   total?: number;
+  /** Items of this page the source could not deliver (after retries); counted as failed, not fatal. */
+  failures?: Array<{ externalId: string; error: string }>;
 }
 
 export interface ReadContext<Config> extends CheckContext<Config> {

@@ -1,11 +1,9 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import pg from 'pg';
 import { z } from 'zod';
 import type { CheckResult, ConnectorDefinition } from '../connector-definition.ts';
-import type { AddressPolicy } from '../http/address-policy.ts';
-import { BlockedAddressError } from '../http/guarded-fetch.ts';
 import { withCredential } from '../http/http-check.ts';
+import { connectSource, sourceRelation } from './connection.ts';
+import { openPostgresSource } from './source.ts';
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'must be a plain SQL identifier');
 
@@ -29,44 +27,12 @@ export const postgresqlConfigSchema = z
 
 export type PostgresqlConfig = z.infer<typeof postgresqlConfigSchema>;
 
-/** Resolves the host once and connects to the checked address, so DNS cannot point it elsewhere afterwards. */
-async function resolveAllowed(host: string, policy: AddressPolicy): Promise<string> {
-  const address = isIP(host) ? host : (await lookup(host)).address;
-  if (!policy.allowsAddress(address, host)) {
-    throw new BlockedAddressError(`${host} resolves to ${address}, a private or local address; add it to TRIBUTARY_ALLOWED_HOSTS to allow it`);
-  }
-  return address;
-}
-
-export async function connectSource(
-  config: PostgresqlConfig,
-  secret: { username: string; password: string },
-  policy: AddressPolicy,
-): Promise<pg.Client> {
-  const client = new pg.Client({
-    host: await resolveAllowed(config.host, policy),
-    port: config.port,
-    database: config.database,
-    user: secret.username,
-    password: secret.password,
-    ssl: config.ssl ? { servername: config.host } : false,
-    connectionTimeoutMillis: 10_000,
-    statement_timeout: 60_000,
-  });
-  await client.connect();
-  return client;
-}
-
-/** The rows to sync, as SQL: the table, or the configured query wrapped so it can be filtered. */
-export function sourceRelation(config: PostgresqlConfig): string {
-  return config.table ? `"${config.schema}"."${config.table}"` : `(${config.query}) AS source`;
-}
-
 export const postgresql: ConnectorDefinition<PostgresqlConfig> = {
   type: 'postgresql',
   title: 'PostgreSQL',
   configSchema: postgresqlConfigSchema,
   credentialKinds: ['database_password'],
+  openSource: (context) => openPostgresSource(context),
   async check({ config, credential, policy }): Promise<CheckResult> {
     return withCredential('PostgreSQL', credential, async (credential) => {
       let client: pg.Client | undefined;

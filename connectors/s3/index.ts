@@ -8,6 +8,7 @@ import type { AddressPolicy } from '../http/address-policy.ts';
 import { assertLiteralAllowed, guardedLookup } from '../http/guarded-fetch.ts';
 import { withCredential } from '../http/http-check.ts';
 import { httpsUrl } from '../shared-schemas.ts';
+import { openS3Source } from './source.ts';
 
 export const s3ConfigSchema = z
   .object({
@@ -49,6 +50,7 @@ export const s3: ConnectorDefinition<S3Config> = {
   title: 'Amazon S3',
   configSchema: s3ConfigSchema,
   credentialKinds: ['aws'],
+  openSource: (context) => openS3Source(context),
   async check({ config, credential, policy }): Promise<CheckResult> {
     return withCredential('S3', credential, async (credential) => {
       let client: S3Client | undefined;

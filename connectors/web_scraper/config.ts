@@ -9,7 +9,14 @@ export const webScraperConfigSchema = z
       .enum(['single', 'all'])
       .default('single')
       .meta({ description: '`single` fetches only `url`; `all` also follows links and the sitemap of the same site.' }),
-    maxPages: z.number().int().min(1).max(100_000).optional().meta({ description: 'Crawl limit for `all`.' }),
+    maxPages: z.number().int().min(1).max(100_000).optional().meta({ description: 'Crawl limit for `all` (1000 when absent).' }),
+    delayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(500)
+      .meta({ description: 'Politeness delay between two requests; a longer robots.txt Crawl-delay wins.' }),
   })
   .strict()
   .meta({ id: 'WebScraperConfig', example: { url: 'https://docs.example.com/', extractionType: 'all', maxPages: 500 } });

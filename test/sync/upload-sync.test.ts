@@ -29,7 +29,7 @@ describe.each(dialects)('syncing an upload connector on %s', (dialect) => {
     const form = new FormData();
     for (const [name, content] of Object.entries(files)) form.append('file', new File([content], name, { type: name.endsWith('.md') ? 'text/markdown' : 'text/plain' }));
     const response = await plane.app.request(`/v1/connectors/${connectorId}/files`, { method: 'POST', headers: { authorization: `Bearer ${plane.key}` }, body: form });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as { data: Array<{ path: string }> } };
   }
 
   async function sync(connectorId: string, mode?: 'full' | 'incremental') {

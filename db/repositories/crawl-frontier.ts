@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+
+type Executor = Kysely<Database>;
+
+export async function resetFrontier(db: Executor, jobId: string): Promise<void> {
+  await db.deleteFrom('crawl_frontier').where('job_id', '=', jobId).execute();
+}
+
+/** Adds URLs not seen before by this crawl, after the ones already queued. */
+export async function enqueueUrls(db: Executor, jobId: string, urls: Array<{ url: string; depth: number }>): Promise<void> {
+  if (urls.length === 0) return;
+  const last = await db.selectFrom('crawl_frontier').select((eb) => eb.fn.max('seq').as('seq')).where('job_id', '=', jobId).executeTakeFirst();
+  let seq = Number(last?.seq ?? 0);
+  for (let index = 0; index < urls.length; index += 200) {
+    await db
+      .insertInto('crawl_frontier')
+      .values(urls.slice(index, index + 200).map(({ url, depth }) => ({ job_id: jobId, url, depth, seq: (seq += 1) })))
+      .onConflict((conflict) => conflict.columns(['job_id', 'url']).doNothing())
+      .execute();
+  }
+}
+
+export async function nextUrls(db: Executor, jobId: string, limit: number) {
+  return db.selectFrom('crawl_frontier').select(['url', 'depth']).where('job_id', '=', jobId).where('visited', '=', 0).orderBy('seq').limit(limit).execute();
+}
+
+export async function markVisited(db: Executor, jobId: string, url: string): Promise<void> {
+  await db.updateTable('crawl_frontier').set({ visited: 1 }).where('job_id', '=', jobId).where('url', '=', url).execute();
+}
+
+export async function frontierCounts(db: Executor, jobId: string): Promise<{ queued: number; visited: number }> {
+  const rows = await db
+    .selectFrom('crawl_frontier')
+    .select(['visited', (eb) => eb.fn.countAll<number | string>().as('count')])
+    .where('job_id', '=', jobId)
+    .groupBy('visited')
+    .execute();
+  const count = (visited: number) => Number(rows.find((row) => Number(row.visited) === visited)?.count ?? 0);
+  return { queued: count(0) + count(1), visited: count(1) };
+}
