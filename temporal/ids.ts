@@ -3,6 +3,8 @@ export const workflowIds = {
   createConnector: (connectorId: string) => `connector-create-${connectorId}`,
   connectorSchedule: (connectorId: string) => `connector-schedule-${connectorId}`,
   syncConnector: (connectorId: string) => `connector-sync-${connectorId}`,
+  /** A sync started through the API: one workflow per job, as schedules also suffix theirs. */
+  syncJob: (connectorId: string, jobId: string) => `connector-sync-${connectorId}-${jobId}`,
   connectorPruneSchedule: (connectorId: string) => `connector-prune-schedule-${connectorId}`,
   pruneConnector: (connectorId: string) => `connector-prune-${connectorId}`,
   bindCredential: (connectorId: string) => `connector-bind-${connectorId}`,

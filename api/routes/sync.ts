@@ -101,7 +101,7 @@ export function registerSync(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): v
     const mode = (c.req.valid('json') as { mode?: 'incremental' | 'full' } | undefined)?.mode ?? 'incremental';
     const since = mode === 'incremental' ? await lastSucceededStart(deps.db, connector.id) : null;
     const jobId = newId('job');
-    const workflowId = workflowIds.syncConnector(connector.id);
+    const workflowId = workflowIds.syncJob(connector.id, jobId);
     const now = deps.now().toISOString();
     try {
       await insertSyncJob(deps.db, { id: jobId, workspaceId: connector.workspaceId, connectorId: connector.id, mode: since ? 'incremental' : 'full', trigger: 'manual', status: 'queued', since, workflowId, now });

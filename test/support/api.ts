@@ -25,7 +25,7 @@ export function createTestApp(options: {
     db: options.db,
     temporal: options.client,
     taskQueue: options.taskQueue,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     now: () => new Date(),
     workflowWaitMs: options.workflowWaitMs ?? 30_000,
     cipher: createSecretCipher(testSecretKey),

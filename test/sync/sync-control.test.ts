@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects } from '../support/databases.ts';
+import { eventually, startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
+import { startFakeSite } from '../support/fake-site.ts';
+import type { LocalServer } from '../support/http-server.ts';
+
+describe.each(dialects)('controlling a running sync on %s', (dialect) => {
+  let plane: ControlPlane;
+  let site: LocalServer;
+
+  beforeAll(async () => {
+    plane = await startControlPlane(dialect);
+    // About fifty pages answered in 60 ms each: a sync of several seconds.
+    site = await startFakeSite({ extraPages: 45, delayMs: 60 });
+  });
+  afterAll(async () => {
+    await plane?.close();
+    await site?.close();
+  });
+
+  async function startSlowSync() {
+    const created = await plane.request('POST', '/v1/connectors', {
+      body: { name: 'Slow site', type: 'web_scraper', config: { url: `${site.url}/`, extractionType: 'all', delayMs: 0 } },
+    });
+    const started = await plane.request('POST', `/v1/connectors/${created.body.data.id}/sync`);
+    expect(started.status).toBe(202);
+    return { connectorId: created.body.data.id as string, jobId: started.body.data.jobId as string };
+  }
+
+  async function running(connectorId: string, jobId: string) {
+    return eventually(async () => {
+      const response = await plane.request('GET', `/v1/connectors/${connectorId}/sync/${jobId}`);
+      expect(response.body.data.status).toBe('running');
+      expect(response.body.data.progress.collected).toBeGreaterThan(0);
+      return response.body.data;
+    });
+  }
+
+  it('answers live progress with percent and ETA, streams it as events, and refuses a second sync', async () => {
+    const { connectorId, jobId } = await startSlowSync();
+    const live = await running(connectorId, jobId);
+    expect(live).toMatchObject({ jobId, phase: 'reading', mode: 'full', trigger: 'manual' });
+    expect(live.progress.total).toBeGreaterThan(live.progress.collected);
+    expect(live.progress.percent).toBeGreaterThan(0);
+    expect(live.progress.percent).toBeLessThan(100);
+    expect(live.progress.etaSeconds).not.toBeNull();
+
+    const second = await plane.request('POST', `/v1/connectors/${connectorId}/sync`);
+    expect(second.status).toBe(409);
+    expect(second.body.error.details.jobId).toBe(jobId);
+
+    const stream = await plane.app.request(`/v1/connectors/${connectorId}/sync/${jobId}/events`, { headers: { authorization: `Bearer ${plane.key}` } });
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    const text = await stream.text();
+    const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((match) => ({ event: match[1], job: JSON.parse(match[2] ?? '{}') }));
+    expect(events.length).toBeGreaterThan(1);
+    expect(events.at(-1)).toMatchObject({ event: 'end', job: { status: 'succeeded' } });
+    const collected = events.map((event) => event.job.progress.collected);
+    expect(collected).toEqual([...collected].sort((a, b) => a - b));
+    expect(events.filter((event) => event.event === 'progress').length).toBeGreaterThan(0);
+  });
+
+  it('cancels within seconds, keeping the counters', async () => {
+    const { connectorId, jobId } = await startSlowSync();
+    await running(connectorId, jobId);
+    const askedAt = Date.now();
+    const cancel = await plane.request('POST', `/v1/connectors/${connectorId}/sync/${jobId}/cancel`);
+    expect(cancel.status).toBe(202);
+    expect(cancel.body.data.status).toBe('canceling');
+    const job = await waitForSync(plane, connectorId, jobId);
+    expect(Date.now() - askedAt).toBeLessThan(10_000);
+    expect(job.status).toBe('canceled');
+    expect(job.progress.collected).toBeGreaterThan(0);
+    expect(job.progress.collected).toBeLessThan(job.progress.total);
+    expect(job.progress.deleted).toBe(0);
+    expect((await plane.request('POST', `/v1/connectors/${connectorId}/sync/${jobId}/cancel`)).status).toBe(409);
+    // A canceled sync frees the connector for the next one.
+    const next = await plane.request('POST', `/v1/connectors/${connectorId}/sync`);
+    expect(next.status).toBe(202);
+    expect((await waitForSync(plane, connectorId, next.body.data.jobId, 90_000)).status).toBe('succeeded');
+  });
+
+  it('restarts as a full sync on resync', async () => {
+    const { connectorId, jobId } = await startSlowSync();
+    await running(connectorId, jobId);
+    const resync = await plane.request('POST', `/v1/connectors/${connectorId}/sync/${jobId}/resync`);
+    expect(resync.status).toBe(202);
+    const job = await waitForSync(plane, connectorId, jobId, 90_000);
+    expect(job).toMatchObject({ status: 'succeeded', mode: 'full', trigger: 'resync' });
+    expect(job.progress.indexed + job.progress.unchanged).toBe(job.progress.parsed);
+    expect(job.progress.failed).toBe(1);
+    const documents = await plane.request('GET', `/v1/collections/${connectorId}/documents?limit=200`);
+    expect(documents.body.data).toHaveLength(job.progress.parsed);
+  });
+});
