@@ -4,7 +4,7 @@ import { SourceHttpError } from '../connectors/http/source-errors.ts';
 import type { Checkpoint } from '../connectors/source.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
-import { deleteDocumentsNotSeenBy, upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
+import { deleteDocumentsNotSeenBy, markDocumentsSeen, upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
 import {
   changeSyncJobStatus,
   commitSyncPage,
@@ -177,6 +177,46 @@ export function createSyncActivities(deps: ActivityDependencies) {
         if (!(error instanceof PageAlreadyCommitted)) throw error;
       }
       return current();
+    },
+
+    /**
+     * Removes the documents the source no longer lists, from its id listing alone (no content read).
+     * Skipped while a sync runs, which removes deletions itself when it is full.
+     */
+    async pruneDocuments(input: { connectorId: string }): Promise<{ pruned: boolean; deleted: number; listed: number }> {
+      const connector = await findConnector(db, input.connectorId);
+      if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${input.connectorId} does not exist`);
+      if (await findActiveSyncJobRow(db, connector.id)) return { pruned: false, deleted: 0, listed: 0 };
+      const definition = findConnectorDefinition(connector.type);
+      const context = Context.current();
+      const marker = `prune-${context.info.workflowExecution?.runId ?? newId('job')}`;
+      const source = definition?.openSource?.({
+        config: connector.config,
+        credential: connector.credentialId ? await openFreshCredential(deps, connector.credentialId) : undefined,
+        fetch: deps.fetch,
+        policy: deps.policy,
+        connectorId: connector.id,
+        jobId: marker,
+        since: null,
+        db,
+        environment: deps.environment,
+        heartbeat: () => context.heartbeat(),
+        signal: context.cancellationSignal,
+      });
+      if (!source?.listIds) return { pruned: false, deleted: 0, listed: 0 };
+      let listed = 0;
+      try {
+        for await (const ids of source.listIds()) {
+          await markDocumentsSeen(db, connector.id, marker, ids);
+          listed += ids.length;
+          context.heartbeat({ listed });
+        }
+      } catch (error) {
+        throw classifySourceError(error);
+      } finally {
+        await source.close?.();
+      }
+      return { pruned: true, deleted: await deleteDocumentsNotSeenBy(db, connector.id, marker), listed };
     },
 
     /** Restarts the job as a full sync from the first page (the `resync` signal). */

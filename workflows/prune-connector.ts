@@ -1,4 +1,11 @@
-import { log } from '@temporalio/workflow';
+import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+
+const { pruneDocuments } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8 },
+});
 
 /**
  * Input of `pruneConnector`, workflow id `connector-prune-<connectorId>`, started by the prune schedule.
@@ -9,8 +16,8 @@ export interface PruneConnectorInput {
   trigger: 'schedule' | 'manual';
 }
 
-/** Placeholder run started by prune schedules until the sync engine lists source ids. */
-export async function pruneConnector(input: PruneConnectorInput): Promise<{ connectorId: string; status: 'succeeded' }> {
-  log.info('Prune requested', { connectorId: input.connectorId, trigger: input.trigger });
-  return { connectorId: input.connectorId, status: 'succeeded' };
+/** Removes the documents whose ids the source no longer lists, without reading any content. */
+export async function pruneConnector(input: PruneConnectorInput): Promise<{ connectorId: string; pruned: boolean; deleted: number; listed: number }> {
+  setCurrentDetails(`Pruning connector **${input.connectorId}**`);
+  return { connectorId: input.connectorId, ...(await pruneDocuments({ connectorId: input.connectorId })) };
 }

@@ -71,6 +71,8 @@ export interface SyncConnectorInput {
   jobId?: string;
   /** Carried over by continue-as-new. */
   resume?: SyncState;
+  /** Pages per run before continuing as new (default 200). */
+  pagesPerRun?: number;
 }
 
 export type SyncConnectorResult =
@@ -131,7 +133,7 @@ export async function syncConnector(input: SyncConnectorInput): Promise<SyncConn
         resyncRequested = false;
         state = await databaseSteps.restartSync(state.jobId);
       }
-      if (pagesThisRun >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      if (pagesThisRun >= (input.pagesPerRun ?? PAGES_PER_RUN) || workflowInfo().continueAsNewSuggested) {
         await continueAsNew<typeof syncConnector>({ ...input, resume: state });
       }
       pageScope = new CancellationScope();
