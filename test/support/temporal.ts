@@ -17,8 +17,8 @@ function quietRuntime(): void {
   Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
 }
 
-export async function connectTestClient(): Promise<Client> {
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
+export async function connectTestClient(address: string = inject('temporalAddress')): Promise<Client> {
+  const connection = await Connection.connect({ address });
   return new Client({ connection, namespace: 'default' });
 }
 
@@ -40,10 +40,12 @@ export async function startTestWorker(options: {
   allowedHosts?: string[];
   directoryRoots?: string[];
   taskQueue?: string;
+  /** A Temporal server of the test's own; the shared dev server otherwise. */
+  address?: string;
 }): Promise<TestWorker> {
   quietRuntime();
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
-  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const connection = await NativeConnection.connect({ address: options.address ?? inject('temporalAddress') });
   const built = buildActivityDependencies({
     db: options.db,
     client: options.client,

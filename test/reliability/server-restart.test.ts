@@ -1,0 +1,79 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../temporal/dev-server.ts';
+import { call, createTestApp, createTestKey, type TestApp } from '../support/api.ts';
+import { eventually } from '../support/control-plane.ts';
+import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
+import { freePort } from '../support/ports.ts';
+import { connectTestClient, startTestWorker, type TestWorker } from '../support/temporal.ts';
+
+const FILES = 5000;
+
+describe.each(dialects)('a Temporal server restarted in the middle of a sync, on %s', (dialect) => {
+  let database: TestDatabase;
+  let server: DevServer;
+  let client: Client;
+  let worker: TestWorker;
+  let app: TestApp;
+  let key: string;
+  let root: string;
+  let stateDir: string;
+  let ports: { port: number; uiPort: number };
+
+  const start = () => startDevServer({ cliPath: inject('temporalCliPath'), ...ports, namespace: 'default', stateDir, readyTimeoutMs: 120_000 });
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    root = mkdtempSync(path.join(tmpdir(), 'tributary-restart-'));
+    stateDir = path.join(root, 'temporal');
+    ports = { port: await freePort(), uiPort: await freePort() };
+    server = await start();
+    client = await connectTestClient(server.address);
+    worker = await startTestWorker({ db: database.db, client, directoryRoots: [root], address: server.address });
+    app = createTestApp({ db: database.db, client, taskQueue: worker.taskQueue, directoryRoots: [root] });
+    key = await createTestKey(database.db, 'ws-restart');
+    for (let index = 0; index < FILES; index += 1) {
+      const directory = path.join(root, 'docs', `part-${Math.floor(index / 1000)}`);
+      mkdirSync(directory, { recursive: true });
+      writeFileSync(path.join(directory, `doc-${index}.txt`), `Document ${index}: ${'lorem ipsum '.repeat(80)}`);
+    }
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await client?.connection.close();
+    await server?.stop();
+    await database?.drop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('finishes the sync once the server is back', async () => {
+    const created = await call(app, 'POST', '/v1/connectors', { key, body: { name: 'Restart', type: 'upload', config: { directory: path.join(root, 'docs') } } });
+    expect(created.status).toBe(201);
+    const connectorId = created.body.data.id;
+    const jobId = (await call(app, 'POST', `/v1/connectors/${connectorId}/sync`, { key })).body.data.jobId;
+    await eventually(async () => {
+      const job = await call(app, 'GET', `/v1/connectors/${connectorId}/sync/${jobId}`, { key });
+      expect(job.body.data.progress.collected).toBeGreaterThanOrEqual(1000);
+    }, 60_000);
+
+    await server.stop();
+    // While Temporal is down the job row still answers.
+    const during = await call(app, 'GET', `/v1/connectors/${connectorId}/sync/${jobId}`, { key });
+    expect(during.status).toBe(200);
+    expect(during.body.data.progress.collected).toBeGreaterThanOrEqual(1000);
+    expect(during.body.data.status).toBe('running');
+    server = await start();
+
+    const finished = await eventually(async () => {
+      const job = await call(app, 'GET', `/v1/connectors/${connectorId}/sync/${jobId}`, { key });
+      expect(job.body.data.status).toBe('succeeded');
+      return job.body.data;
+    }, 150_000);
+    expect(finished.progress).toMatchObject({ collected: FILES, indexed: FILES });
+    const stored = await database.db.selectFrom('documents').select((eb) => eb.fn.countAll<number | string>().as('n')).where('connector_id', '=', connectorId).executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(FILES);
+  });
+});
