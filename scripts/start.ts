@@ -5,6 +5,7 @@ import { loadConfigOrExit } from '../config/env.ts';
 import { embeddedAdminKey, resolveSecretKey } from '../config/local-secrets.ts';
 import { findOrBuildTemporalCli } from '../temporal/cli.ts';
 import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
+import { WORKER_NODE_FLAGS } from '../worker/node-flags.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -16,9 +17,9 @@ let stopping = false;
 
 const say = (line: string) => process.stdout.write(`[tributary] ${line}\n`);
 
-function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
   // Its own process group, so Ctrl-C reaches only this script, which then stops everything in order.
-  const child = spawn(process.execPath, [path.join(root, entry)], { env, stdio: 'inherit', detached: true });
+  const child = spawn(process.execPath, [...nodeFlags, path.join(root, entry)], { env, stdio: 'inherit', detached: true });
   child.once('exit', (code, signal) => {
     if (!stopping) {
       say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
@@ -95,7 +96,7 @@ try {
     env.TEMPORAL_ADDRESS = devServer.address;
     temporalUi = `http://localhost:${config.TEMPORAL_UI_PORT}`;
   }
-  startProcess('worker', 'worker/main.ts', env);
+  startProcess('worker', 'worker/main.ts', env, WORKER_NODE_FLAGS);
   startProcess('api', 'api/main.ts', env);
   const apiUrl = `http://localhost:${config.PORT}`;
   await waitForApi(apiUrl, 60_000);

@@ -1,6 +1,4 @@
 import { htmlToText } from 'html-to-text';
-import mammoth from 'mammoth';
-import { PDFParse } from 'pdf-parse';
 import removeMarkdown from 'remove-markdown';
 import type { SourceDocument } from '../connectors/source.ts';
 
@@ -59,6 +57,8 @@ export async function parseDocument(document: SourceDocument): Promise<ParseResu
       case 'application/json':
         return { ok: true, text: JSON.stringify(JSON.parse(asText(document.body)), null, 2), title: document.title };
       case 'application/pdf': {
+        // PDF and DOCX readers load on first use: most syncs never need them, and they are large.
+        const { PDFParse } = await import('pdf-parse');
         const parser = new PDFParse({ data: asBytes(document.body) });
         try {
           return { ok: true, text: (await parser.getText()).text, title: document.title };
@@ -66,8 +66,10 @@ export async function parseDocument(document: SourceDocument): Promise<ParseResu
           await parser.destroy();
         }
       }
-      case 'application/vnd.openxmlformats-officedocument.wordprocessingml.document':
+      case 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+        const { default: mammoth } = await import('mammoth');
         return { ok: true, text: (await mammoth.extractRawText({ buffer: asBytes(document.body) })).value, title: document.title };
+      }
       default:
         if (mimeType.startsWith('text/')) return { ok: true, text: asText(document.body), title: document.title };
         return { ok: false, error: `unsupported content type ${mimeType}` };

@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { envSchema } from '../config/env.ts';
+import { WORKER_NODE_FLAGS } from '../worker/node-flags.ts';
 import { projectRoot } from './support/processes.ts';
 
 const require = createRequire(import.meta.url);
@@ -39,7 +40,7 @@ describe('docker-compose.yml', () => {
       expect(compose.services[name].environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
       expect(compose.services[name].environment.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgresql:5432\//);
     }
-    expect(compose.services.worker.command).toEqual(['node', 'worker/main.ts']);
+    expect(compose.services.worker.command).toEqual(['node', ...WORKER_NODE_FLAGS, 'worker/main.ts']);
     expect(compose.services.api.command).toEqual(['node', 'api/main.ts']);
   });
 

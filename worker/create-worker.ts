@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.ts';
@@ -9,6 +12,19 @@ export async function bundleWorkflows(): Promise<WorkflowBundleOption> {
   // Webpack's build report is noise in the worker's log; warnings and errors still show.
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
   return { code };
+}
+
+/** Bundles the workflows in a short-lived child process and returns the bundle's path. */
+export async function bundleWorkflowsInChildProcess(outputDirectory: string): Promise<WorkflowBundleOption> {
+  mkdirSync(outputDirectory, { recursive: true });
+  const codePath = path.join(outputDirectory, `tributary-workflows-${process.pid}.js`);
+  const script = fileURLToPath(new URL('./bundle-workflows.ts', import.meta.url));
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [script, codePath], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`Bundling the workflows failed (exit ${code})`))));
+  });
+  return { codePath };
 }
 
 export interface CreateWorkerOptions {

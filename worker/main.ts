@@ -6,8 +6,10 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { createLogger, temporalLogger } from '../config/logger.ts';
 import { connectWorkerConnection } from '../temporal/connection.ts';
 import { resolveSecretKey } from '../config/local-secrets.ts';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { buildActivityDependencies } from './activity-dependencies.ts';
-import { createWorker } from './create-worker.ts';
+import { bundleWorkflowsInChildProcess, createWorker } from './create-worker.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'worker');
@@ -17,7 +19,9 @@ const db = createDatabase(databaseTarget(config));
 await migrateToLatest(db);
 const connection = await connectWorkerConnection(config);
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const workflowBundle = await bundleWorkflowsInChildProcess(tmpdir());
 const worker = await createWorker({
+  workflowBundle,
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -32,6 +36,8 @@ const worker = await createWorker({
   }),
 });
 
+// The worker has read the bundle; the file is not needed any more.
+if ('codePath' in workflowBundle) rmSync(workflowBundle.codePath, { force: true });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
 // The SDK's runtime shuts the worker down on SIGINT and SIGTERM, letting running activities finish.
 await worker.run();

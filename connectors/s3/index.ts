@@ -1,7 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { CheckResult, ConnectorDefinition } from '../connector-definition.ts';
 import type { AddressPolicy } from '../http/address-policy.ts';
@@ -27,9 +26,13 @@ export const s3ConfigSchema = z
 
 export type S3Config = z.infer<typeof s3ConfigSchema>;
 
-/** An S3 client whose connections obey the address policy, for checks and reads alike. */
-export function createS3Client(config: S3Config, secret: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, policy: AddressPolicy): S3Client {
+/**
+ * An S3 client whose connections obey the address policy, for checks and reads alike. The AWS SDK
+ * loads on first use, so workers that never read S3 do not carry it.
+ */
+export async function createS3Client(config: S3Config, secret: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, policy: AddressPolicy): Promise<S3Client> {
   if (config.endpoint) assertLiteralAllowed(policy, new URL(config.endpoint).hostname);
+  const [{ S3Client }, { NodeHttpHandler }] = await Promise.all([import('@aws-sdk/client-s3'), import('@smithy/node-http-handler')]);
   const lookup = guardedLookup(policy);
   return new S3Client({
     region: config.region,
@@ -55,7 +58,8 @@ export const s3: ConnectorDefinition<S3Config> = {
     return withCredential('S3', credential, async (credential) => {
       let client: S3Client | undefined;
       try {
-        client = createS3Client(config, credential.secret as { accessKeyId: string; secretAccessKey: string }, policy);
+        client = await createS3Client(config, credential.secret as { accessKeyId: string; secretAccessKey: string }, policy);
+        const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
         await client.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: config.prefix, MaxKeys: 1 }));
         return { ok: true };
       } catch (error) {

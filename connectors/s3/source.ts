@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { mimeTypeFromName } from '../../sync/parse-document.ts';
 import { SourceHttpError } from '../http/source-errors.ts';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
@@ -18,11 +18,13 @@ function sourceError(error: unknown): unknown {
 export function openS3Source(context: ReadContext<S3Config>): Source {
   const { config, since } = context;
   let client: S3Client | undefined;
-  const s3 = () => (client ??= createS3Client(config, context.credential?.secret as { accessKeyId: string; secretAccessKey: string }, context.policy));
+  const s3 = async () => (client ??= await createS3Client(config, context.credential?.secret as { accessKeyId: string; secretAccessKey: string }, context.policy));
+  const commands = () => import('@aws-sdk/client-s3');
 
   async function list(token: string | undefined, maxKeys: number) {
     try {
-      return await s3().send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: config.prefix, MaxKeys: maxKeys, ContinuationToken: token }));
+      const { ListObjectsV2Command } = await commands();
+      return await (await s3()).send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: config.prefix, MaxKeys: maxKeys, ContinuationToken: token }));
     } catch (error) {
       throw sourceError(error);
     }
@@ -30,7 +32,8 @@ export function openS3Source(context: ReadContext<S3Config>): Source {
 
   async function get(key: string): Promise<{ body: Uint8Array; contentType: string | undefined }> {
     try {
-      const object = await s3().send(new GetObjectCommand({ Bucket: config.bucket, Key: key }), { abortSignal: context.signal });
+      const { GetObjectCommand } = await commands();
+      const object = await (await s3()).send(new GetObjectCommand({ Bucket: config.bucket, Key: key }), { abortSignal: context.signal });
       return { body: (await object.Body?.transformToByteArray()) ?? new Uint8Array(), contentType: object.ContentType };
     } catch (error) {
       throw sourceError(error);

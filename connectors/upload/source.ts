@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { countUploadedFiles, listUploadedFiles } from '../../db/repositories/documents.ts';
 import { mimeTypeFromName } from '../../sync/parse-document.ts';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
-import { countFiles, modifiedAt, walkFiles } from './directory-walker.ts';
+import { countFiles, modifiedAt, walkFiles, type WalkedFile } from './directory-walker.ts';
 import { confineDirectory } from './confine-directory.ts';
 import type { UploadConfig } from './index.ts';
 
 export const UPLOAD_PAGE_SIZE = 1000;
+const PARALLEL_READS = 64;
 const UPLOAD_PREFIX = 'uploads/';
 
 type UploadCheckpoint = { part: 'uploads' | 'directory'; after: string | null; total: number };
@@ -41,30 +42,35 @@ export function openUploadSource(context: ReadContext<UploadConfig>): Source {
   }
 
   async function readDirectory(root: string, position: UploadCheckpoint): Promise<SourcePage> {
-    const documents: SourceDocument[] = [];
-    let last: string | null = position.after;
-    let visited = 0;
+    // Walk first (directory listings only), then stat and read the files of the page in parallel.
+    const files: WalkedFile[] = [];
     for await (const file of walkFiles(root, position.after)) {
-      last = file.relativePath;
-      visited += 1;
-      const mtime = await modifiedAt(file.absolutePath);
-      if (!since || mtime.toISOString() > since) {
-        documents.push({
-          externalId: file.relativePath,
-          title: file.relativePath.split('/').pop() ?? file.relativePath,
-          url: null,
-          body: await readFile(file.absolutePath),
-          mimeType: mimeTypeFromName(file.relativePath) ?? 'text/plain',
-          metadata: { source: 'directory', path: file.relativePath },
-          updatedAt: mtime.toISOString(),
-        });
-      }
-      // Unchanged files cost a stat only; a page ends after as many files visited as read.
-      if (documents.length >= UPLOAD_PAGE_SIZE || visited >= UPLOAD_PAGE_SIZE * 20) break;
-      if (visited % 200 === 0) context.heartbeat();
+      files.push(file);
+      if (files.length >= UPLOAD_PAGE_SIZE) break;
     }
-    const exhausted = documents.length < UPLOAD_PAGE_SIZE && visited < UPLOAD_PAGE_SIZE * 20;
-    return { documents, next: exhausted ? null : { ...position, after: last }, total: position.total };
+    const documents: SourceDocument[] = [];
+    for (let index = 0; index < files.length; index += PARALLEL_READS) {
+      const batch = await Promise.all(files.slice(index, index + PARALLEL_READS).map((file) => readChanged(file)));
+      for (const document of batch) if (document) documents.push(document);
+      context.heartbeat();
+    }
+    const last = files.at(-1)?.relativePath ?? position.after;
+    return { documents, next: files.length < UPLOAD_PAGE_SIZE ? null : { ...position, after: last }, total: position.total };
+  }
+
+  /** The file as a document, or nothing when an incremental read finds it unchanged (a stat only). */
+  async function readChanged(file: WalkedFile): Promise<SourceDocument | undefined> {
+    const mtime = await modifiedAt(file.absolutePath);
+    if (since && mtime.toISOString() <= since) return undefined;
+    return {
+      externalId: file.relativePath,
+      title: file.relativePath.split('/').pop() ?? file.relativePath,
+      url: null,
+      body: await readFile(file.absolutePath),
+      mimeType: mimeTypeFromName(file.relativePath) ?? 'text/plain',
+      metadata: { source: 'directory', path: file.relativePath },
+      updatedAt: mtime.toISOString(),
+    };
   }
 
   return {

@@ -54,7 +54,8 @@ export function toStoredDocument(row: DocumentRow): StoredDocument {
   };
 }
 
-const CHUNK = 200;
+// 1000 rows of 14 columns stay under both dialects' parameter limits (SQLite 32766, PostgreSQL 65535).
+const CHUNK = 1000;
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];

@@ -1,0 +1,49 @@
+import type { Db } from '../db/database.ts';
+import { upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
+import { openUploadSource } from '../connectors/upload/source.ts';
+import type { Checkpoint } from '../connectors/source.ts';
+import { AddressPolicy } from '../connectors/http/address-policy.ts';
+import { createGuardedFetch } from '../connectors/http/guarded-fetch.ts';
+import { parseDocument } from '../sync/parse-document.ts';
+
+/**
+ * The same reads, parsing and upserts as a sync, in a plain loop without Temporal: what the sync
+ * engine's overhead is measured against.
+ */
+export async function baselineSync(db: Db, input: { connectorId: string; directory: string; roots: string[] }): Promise<{ documents: number; pageMs: number[] }> {
+  const policy = new AddressPolicy([]);
+  const source = openUploadSource({
+    config: { directory: input.directory },
+    credential: undefined,
+    fetch: createGuardedFetch(policy),
+    policy,
+    connectorId: input.connectorId,
+    jobId: 'baseline',
+    since: null,
+    db,
+    environment: { directoryRoots: input.roots },
+    heartbeat: () => undefined,
+    signal: new AbortController().signal,
+  });
+  let checkpoint: Checkpoint | null = null;
+  let documents = 0;
+  const pageMs: number[] = [];
+  do {
+    const started = performance.now();
+    const page = await source.read(checkpoint);
+    const prepared: PreparedDocument[] = [];
+    for (const document of page.documents) {
+      const parsed = await parseDocument(document);
+      if (parsed.ok) {
+        prepared.push({ externalId: document.externalId, title: parsed.title, url: document.url, mimeType: document.mimeType, content: parsed.text, metadata: document.metadata, sourceUpdatedAt: document.updatedAt });
+      }
+    }
+    await db.transaction().execute((trx) =>
+      upsertDocuments(trx, { workspaceId: 'bench', collection: input.connectorId, connectorId: input.connectorId, jobId: 'baseline', now: new Date().toISOString() }, prepared),
+    );
+    documents += page.documents.length;
+    checkpoint = page.next;
+    pageMs.push(performance.now() - started);
+  } while (checkpoint);
+  return { documents, pageMs };
+}
