@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { workspaceHasCollection } from '../../db/repositories/connectors.ts';
 import { findWorkspaceDocument, listCollectionDocuments } from '../../db/repositories/documents.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { ApiError } from '../errors.ts';
@@ -56,9 +57,14 @@ const get = createRoute({
 export function registerDocuments(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
   app.openapi(list, async (c) => {
     const query = c.req.valid('query');
+    const { collection } = c.req.valid('param');
+    // A collection exists for a workspace while one of its connectors writes to it.
+    if (!(await workspaceHasCollection(deps.db, c.get('principal').workspaceId, collection))) {
+      throw new ApiError(404, 'not_found', `Collection ${collection} not found`);
+    }
     const page = await listCollectionDocuments(deps.db, {
       workspaceId: c.get('principal').workspaceId,
-      collection: c.req.valid('param').collection,
+      collection,
       connectorId: query.connectorId,
       q: query.q,
       cursor: query.cursor,

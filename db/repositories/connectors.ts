@@ -76,6 +76,11 @@ export async function listConnectors(
   return pageQuery(query, options, toConnector);
 }
 
+export async function workspaceHasCollection(db: Executor, workspaceId: string, collection: string): Promise<boolean> {
+  const row = await db.selectFrom('connectors').select('id').where('workspace_id', '=', workspaceId).where('collection', '=', collection).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Inserts the connector unless a row with its id exists; returns whether it inserted. */
 export async function insertConnectorIfAbsent(db: Executor, connector: Connector): Promise<boolean> {
   const result = await db

@@ -81,7 +81,7 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
     expect(response.status).toBe(200);
     expect(response.body.data).toMatchObject({
       name: 'Renamed',
-      config: { url: 'https://docs.example.com/', extractionType: 'all', maxPages: 50 },
+      config: { url: 'https://docs.example.com/', extractionType: 'all', maxPages: 50, delayMs: 500 },
       metadata: { team: 'search' },
       pruneSchedule: { type: 'interval', everySeconds: 86400 },
     });
@@ -108,7 +108,7 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
       expect(response.body.error.code).toBe('invalid_request');
     }
     const stored = await plane.request('GET', `/v1/connectors/${id}`);
-    expect(stored.body.data.config).toEqual({ url: 'https://docs.example.com/', extractionType: 'single' });
+    expect(stored.body.data.config).toEqual({ url: 'https://docs.example.com/', extractionType: 'single', delayMs: 500 });
     expect((await plane.request('PATCH', '/v1/connectors/missing-connector', { body: { name: 'x' } })).status).toBe(404);
   });
 

@@ -84,7 +84,9 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
           .replace('/v1/credentials/{id}', `/v1/credentials/${credentialId}`)
           .replace('{id}', path.startsWith('/v1/workspaces') ? first.workspace.id : connectorId)
           .replace('{credentialId}', ownCredential.body.data.id)
-          .replace('{type}', 'google_drive');
+          .replace('{type}', 'google_drive')
+          .replace('{collection}', connectorId)
+          .replace('{jobId}', 'job_of_the_first');
         const url = concrete.includes('/authorize') ? `${concrete}?connectorId=${connectorId}` : concrete;
         const bodies: Record<string, unknown> = {
           patch: { name: 'taken over' },
