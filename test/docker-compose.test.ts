@@ -42,6 +42,8 @@ describe('docker-compose.yml', () => {
     }
     expect(compose.services.worker.command).toEqual(['node', ...WORKER_NODE_FLAGS, 'worker/main.ts']);
     expect(compose.services.api.command).toEqual(['node', 'api/main.ts']);
+    const packageJson = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(packageJson.scripts.worker).toBe(['node', ...WORKER_NODE_FLAGS, 'worker/main.ts'].join(' '));
   });
 
   it('configures the processes only through variables the configuration schema knows', () => {

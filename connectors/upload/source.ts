@@ -8,6 +8,8 @@ import type { UploadConfig } from './index.ts';
 
 export const UPLOAD_PAGE_SIZE = 1000;
 const PARALLEL_READS = 64;
+/** How many slices of unchanged files one page may walk past before it returns. */
+const MAX_SLICES_PER_PAGE = 20;
 const UPLOAD_PREFIX = 'uploads/';
 
 type UploadCheckpoint = { part: 'uploads' | 'directory'; after: string | null; total: number };
@@ -42,20 +44,33 @@ export function openUploadSource(context: ReadContext<UploadConfig>): Source {
   }
 
   async function readDirectory(root: string, position: UploadCheckpoint): Promise<SourcePage> {
-    // Walk first (directory listings only), then stat and read the files of the page in parallel.
-    const files: WalkedFile[] = [];
-    for await (const file of walkFiles(root, position.after)) {
-      files.push(file);
-      if (files.length >= UPLOAD_PAGE_SIZE) break;
-    }
+    // Walk a slice (directory listings only), then stat and read its files in parallel. An
+    // incremental read that finds little changed walks on, so unchanged files cost a stat each.
+    const walker = walkFiles(root, position.after);
     const documents: SourceDocument[] = [];
-    for (let index = 0; index < files.length; index += PARALLEL_READS) {
-      const batch = await Promise.all(files.slice(index, index + PARALLEL_READS).map((file) => readChanged(file)));
-      for (const document of batch) if (document) documents.push(document);
+    let visited = 0;
+    let last = position.after;
+    let exhausted = false;
+    while (documents.length < UPLOAD_PAGE_SIZE && visited < UPLOAD_PAGE_SIZE * MAX_SLICES_PER_PAGE && !exhausted) {
+      const slice: WalkedFile[] = [];
+      while (slice.length < UPLOAD_PAGE_SIZE) {
+        const next = await walker.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        slice.push(next.value);
+      }
+      for (let index = 0; index < slice.length; index += PARALLEL_READS) {
+        const batch = await Promise.all(slice.slice(index, index + PARALLEL_READS).map((file) => readChanged(file)));
+        for (const document of batch) if (document) documents.push(document);
+      }
+      visited += slice.length;
+      last = slice.at(-1)?.relativePath ?? last;
       context.heartbeat();
     }
-    const last = files.at(-1)?.relativePath ?? position.after;
-    return { documents, next: files.length < UPLOAD_PAGE_SIZE ? null : { ...position, after: last }, total: position.total };
+    await walker.return(undefined);
+    return { documents, next: exhausted ? null : { ...position, after: last }, total: position.total };
   }
 
   /** The file as a document, or nothing when an incremental read finds it unchanged (a stat only). */
