@@ -1,7 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { findConnectorDefinition } from '../connectors/registry.ts';
 import { SourceHttpError } from '../connectors/http/source-errors.ts';
-import type { Checkpoint } from '../connectors/source.ts';
+import type { Checkpoint, Source } from '../connectors/source.ts';
+import type { Connector } from '../domain/connector.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
 import { deleteDocumentsNotSeenBy, markDocumentsSeen, upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
@@ -56,6 +57,25 @@ export function createSyncActivities(deps: ActivityDependencies) {
     };
   }
 
+  /** The connector's source, opened with its fresh credential, or undefined when its type cannot read yet. */
+  async function openConnectorSource(connector: Connector, jobId: string, since: string | null, heartbeat: () => void): Promise<Source | undefined> {
+    const definition = findConnectorDefinition(connector.type);
+    if (!definition?.openSource) return undefined;
+    return definition.openSource({
+      config: connector.config,
+      credential: connector.credentialId ? await openFreshCredential(deps, connector.credentialId) : undefined,
+      fetch: deps.fetch,
+      policy: deps.policy,
+      connectorId: connector.id,
+      jobId,
+      since,
+      db,
+      environment: deps.environment,
+      heartbeat,
+      signal: Context.current().cancellationSignal,
+    });
+  }
+
   return {
     /**
      * Starts (or picks up) the job of a sync run. A job queued by the API is moved to running; a run
@@ -108,23 +128,9 @@ export function createSyncActivities(deps: ActivityDependencies) {
 
       const connector = await findConnector(db, job.connector_id);
       if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${job.connector_id} was deleted`);
-      const definition = findConnectorDefinition(connector.type);
-      if (!definition?.openSource) throw nonRetryable(failureTypes.sourceUnavailable, `Syncing ${connector.type} connectors is not available yet`);
-      const credential = connector.credentialId ? await openFreshCredential(deps, connector.credentialId) : undefined;
       const context = Context.current();
-      const source = definition.openSource({
-        config: connector.config,
-        credential,
-        fetch: deps.fetch,
-        policy: deps.policy,
-        connectorId: connector.id,
-        jobId: job.id,
-        since: job.mode === 'incremental' ? job.since : null,
-        db,
-        environment: deps.environment,
-        heartbeat: () => context.heartbeat({ page: input.page }),
-        signal: context.cancellationSignal,
-      });
+      const source = await openConnectorSource(connector, job.id, job.mode === 'incremental' ? job.since : null, () => context.heartbeat({ page: input.page }));
+      if (!source) throw nonRetryable(failureTypes.sourceUnavailable, `Syncing ${connector.type} connectors is not available yet`);
       let page;
       try {
         context.heartbeat({ page: input.page });
@@ -187,22 +193,9 @@ export function createSyncActivities(deps: ActivityDependencies) {
       const connector = await findConnector(db, input.connectorId);
       if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${input.connectorId} does not exist`);
       if (await findActiveSyncJobRow(db, connector.id)) return { pruned: false, deleted: 0, listed: 0 };
-      const definition = findConnectorDefinition(connector.type);
       const context = Context.current();
       const marker = `prune-${context.info.workflowExecution?.runId ?? newId('job')}`;
-      const source = definition?.openSource?.({
-        config: connector.config,
-        credential: connector.credentialId ? await openFreshCredential(deps, connector.credentialId) : undefined,
-        fetch: deps.fetch,
-        policy: deps.policy,
-        connectorId: connector.id,
-        jobId: marker,
-        since: null,
-        db,
-        environment: deps.environment,
-        heartbeat: () => context.heartbeat(),
-        signal: context.cancellationSignal,
-      });
+      const source = await openConnectorSource(connector, marker, null, () => context.heartbeat());
       if (!source?.listIds) return { pruned: false, deleted: 0, listed: 0 };
       let listed = 0;
       try {
