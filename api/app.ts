@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bearerAuth } from './auth.ts';
+import { createApiMetrics } from './metrics.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { ApiError, errorResponse, validationError } from './errors.ts';
 import type { AppEnv } from './principal.ts';
@@ -39,6 +40,9 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<AppEnv> {
   });
 
   app.use(requestId());
+  const metrics = createApiMetrics();
+  app.use(metrics.middleware);
+  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
   const limit = (maxSize: number) =>
     bodyLimit({
       maxSize,

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, type TestApp } from './support/api.ts';
+import { call, createTestApp, createTestKey, type TestApp } from './support/api.ts';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { connectTestClient } from './support/temporal.ts';
 
@@ -24,7 +24,7 @@ describe('OpenAPI document and docs', () => {
     expect(status).toBe(200);
     expect(document.openapi).toBe('3.1.0');
 
-    const undocumented = ['/openapi.json', '/docs', '/docs/assets/docs-init.js', '/docs/assets/*', '/v1/*', '*'];
+    const undocumented = ['/openapi.json', '/docs', '/docs/assets/docs-init.js', '/docs/assets/*', '/metrics', '/v1/*', '*'];
     const routes = app.routes
       .filter((route) => route.method !== 'ALL' && !undocumented.includes(route.path))
       .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, '{$1}')}`);
@@ -62,6 +62,18 @@ describe('OpenAPI document and docs', () => {
       body: { status: 'ok', checks: { database: 'ok', temporal: 'ok' } },
     });
     expect((await call(app, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
+  });
+
+  it('exposes Prometheus metrics of requests by route', async () => {
+    await call(app, 'GET', '/healthz');
+    await call(app, 'GET', '/v1/connectors/some-id', { key: await createTestKey(database.db, 'ws-metrics') });
+    const response = await app.request('/metrics');
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toMatch(/tributary_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(text).toContain('route="/v1/connectors/:id"');
+    expect(text).not.toContain('some-id');
+    expect(text).toContain('tributary_api_process_resident_memory_bytes');
   });
 
   it('answers unknown routes with the error shape', async () => {
