@@ -39,7 +39,7 @@ function onPath(command: string, searchPath: string | undefined): string | undef
 
 /**
  * Finds the Temporal CLI (TEMPORAL_CLI_PATH, then PATH, then the cache) or builds it once with Go.
- * @example const cli = await findOrBuildTemporalCli({ cacheDir: '.cache', environment: process.env });
+ * @example const cli = await findOrBuildTemporalCli({ cacheDir: '.cache', environment: { PATH: '/usr/local/go/bin:/usr/bin' } });
  */
 export async function findOrBuildTemporalCli(options: FindCliOptions): Promise<string> {
   if (options.explicitPath) {
