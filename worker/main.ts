@@ -1,13 +1,13 @@
-import { Runtime } from '@temporalio/worker';
-import { Client } from '@temporalio/client';
-import { loadConfigOrExit } from '../config/env.ts';
-import { createDatabase, databaseTarget } from '../db/database.ts';
-import { migrateToLatest } from '../db/migrate.ts';
-import { createLogger, temporalLogger } from '../config/logger.ts';
-import { connectWorkerConnection } from '../temporal/connection.ts';
-import { resolveSecretKey } from '../config/local-secrets.ts';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Client } from '@temporalio/client';
+import { Runtime } from '@temporalio/worker';
+import { loadConfigOrExit } from '../config/env.ts';
+import { resolveSecretKey } from '../config/local-secrets.ts';
+import { createLogger, temporalLogger } from '../config/logger.ts';
+import { createDatabase, databaseTarget } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { connectWorkerConnection } from '../temporal/connection.ts';
 import { buildActivityDependencies } from './activity-dependencies.ts';
 import { bundleWorkflowsInChildProcess, createWorker } from './create-worker.ts';
 

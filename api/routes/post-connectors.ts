@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { findConnector } from '../../db/repositories/connectors.ts';
 import { connectorSchema, createConnectorBodySchema } from '../../domain/connector.ts';
 import { newId } from '../../domain/ids.ts';
 import { newConnector, runConnectorCreation } from '../connector-creation.ts';
@@ -8,7 +9,6 @@ import { ApiError } from '../errors.ts';
 import { bearerSecurity, dataEnvelope, errorResponses } from '../openapi-schemas.ts';
 import { presentConnector } from '../present-connector.ts';
 import type { AppEnv } from '../principal.ts';
-import { findConnector } from '../../db/repositories/connectors.ts';
 
 const route = createRoute({
   method: 'post',
