@@ -6,7 +6,8 @@ import {
   transitionConnector,
 } from '../db/repositories/connectors.ts';
 import { deleteCredentialRow } from '../db/repositories/credentials.ts';
-import { deleteConnectorDocuments, deleteUploadedFiles } from '../db/repositories/documents.ts';
+import { deleteConnectorDocuments } from '../db/repositories/documents.ts';
+import { deleteUploadedFiles } from '../db/repositories/uploaded-files.ts';
 import { deleteSyncJobs } from '../db/repositories/sync-jobs.ts';
 import type { Connector, ConnectorChanges } from '../domain/connector.ts';
 import { InvalidTransitionError, type ConnectorState } from '../domain/connector-state.ts';

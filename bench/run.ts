@@ -18,7 +18,8 @@ import { findOrBuildTemporalCli } from '../temporal/cli.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
 import { baselineSync } from './baseline.ts';
 import { percentile, writeDocuments } from './fixtures.ts';
-import { root } from './spawn.ts';
+import { freePort } from '../test/support/ports.ts';
+import { projectRoot } from '../test/support/processes.ts';
 import { startMeasuredWorker } from './worker-process.ts';
 
 const { values: options } = parseArgs({
@@ -95,16 +96,8 @@ async function maxHistoryEvents(client: Client, connectorId: string): Promise<nu
 }
 
 async function main() {
-  const cliPath = await findOrBuildTemporalCli({ explicitPath: process.env.TEMPORAL_CLI_PATH, cacheDir: path.join(root, '.cache'), environment: process.env, log: console.log });
-  const { createServer } = await import('node:net');
-  const port = () =>
-    new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const address = server.address() as { port: number };
-        server.close(() => resolve(address.port));
-      });
-    });
-  const server = await startDevServer({ cliPath, port: await port(), uiPort: await port(), namespace: 'default', readyTimeoutMs: 120_000 });
+  const cliPath = await findOrBuildTemporalCli({ explicitPath: process.env.TEMPORAL_CLI_PATH, cacheDir: path.join(projectRoot, '.cache'), environment: process.env, log: console.log });
+  const server = await startDevServer({ cliPath, port: await freePort(), uiPort: await freePort(), namespace: 'default', readyTimeoutMs: 120_000 });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const results: Record<string, unknown>[] = [];

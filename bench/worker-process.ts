@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { WORKER_NODE_FLAGS } from '../worker/node-flags.ts';
-import { runEntryPointFor, type Spawned } from './spawn.ts';
+import { runEntryPoint, type RunningProcess } from '../test/support/processes.ts';
 
 /** A worker process with its resident memory sampled, so the peak RSS of a run can be reported. */
 export interface MeasuredWorker {
@@ -20,7 +20,7 @@ function rssKb(pid: number): number {
 }
 
 export async function startMeasuredWorker(env: NodeJS.ProcessEnv): Promise<MeasuredWorker> {
-  const worker: Spawned = runEntryPointFor('worker/main.ts', env, WORKER_NODE_FLAGS);
+  const worker: RunningProcess = runEntryPoint('worker/main.ts', env, [], WORKER_NODE_FLAGS);
   await worker.waitFor(/worker started/, 120_000);
   const startRssMb = Math.round(rssKb(worker.child.pid ?? 0) / 1024);
   let peak = 0;

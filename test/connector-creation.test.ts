@@ -3,6 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIds } from '../temporal/ids.ts';
 import { call, createTestApp, createTestKey, type TestApp } from './support/api.ts';
+import { uniqueId } from './support/control-plane.ts';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases.ts';
 import { connectTestClient, startTestWorker, type TestWorker } from './support/temporal.ts';
 
@@ -265,10 +266,6 @@ describe.each(dialects)('connector creation on %s', (dialect) => {
     });
   });
 });
-
-function uniqueId(label: string): string {
-  return `${label}-${Math.random().toString(36).slice(2, 10)}`;
-}
 
 function webScraper(overrides: Record<string, unknown> = {}) {
   return {

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { upsertUploadedFile } from '../../db/repositories/documents.ts';
+import { upsertUploadedFile } from '../../db/repositories/uploaded-files.ts';
 import { mimeTypeFromName } from '../../sync/parse-document.ts';
 import { requireWorkspaceConnector } from '../connector-lookup.ts';
 import type { ApiDependencies } from '../dependencies.ts';

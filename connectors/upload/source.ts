@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { countUploadedFiles, listUploadedFiles } from '../../db/repositories/documents.ts';
+import { countUploadedFiles, listUploadedFiles } from '../../db/repositories/uploaded-files.ts';
 import { mimeTypeFromName } from '../../sync/parse-document.ts';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
 import { countFiles, modifiedAt, walkFiles, type WalkedFile } from './directory-walker.ts';

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { chunks } from './chunks.ts';
 
 type Executor = Kysely<Database>;
 
@@ -12,10 +13,10 @@ export async function enqueueUrls(db: Executor, jobId: string, urls: Array<{ url
   if (urls.length === 0) return;
   const last = await db.selectFrom('crawl_frontier').select((eb) => eb.fn.max('seq').as('seq')).where('job_id', '=', jobId).executeTakeFirst();
   let seq = Number(last?.seq ?? 0);
-  for (let index = 0; index < urls.length; index += 200) {
+  for (const batch of chunks(urls, 200)) {
     await db
       .insertInto('crawl_frontier')
-      .values(urls.slice(index, index + 200).map(({ url, depth }) => ({ job_id: jobId, url, depth, seq: (seq += 1) })))
+      .values(batch.map(({ url, depth }) => ({ job_id: jobId, url, depth, seq: (seq += 1) })))
       .onConflict((conflict) => conflict.columns(['job_id', 'url']).doNothing())
       .execute();
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../dialect.ts';
 import type { Database, DocumentRow } from '../schema.ts';
+import { chunks } from './chunks.ts';
 import { pageQuery, type Page } from './pagination.ts';
 
 type Executor = Kysely<Database>;
@@ -57,12 +58,6 @@ export function toStoredDocument(row: DocumentRow): StoredDocument {
 // 1000 rows of 14 columns stay under both dialects' parameter limits (SQLite 32766, PostgreSQL 65535).
 const CHUNK = 1000;
 
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
-  return out;
-}
-
 /**
  * Upserts a page by (connector, external id). Documents whose hash is unchanged are only marked as
  * seen by this job; the others are written. Idempotent: replaying a page changes nothing more.
@@ -91,7 +86,7 @@ export async function upsertDocuments(
     if (hashes.get(document.externalId) === hash) unchanged.push(document.externalId);
     else changed.push({ ...document, hash });
   }
-  for (const batch of chunks(changed)) {
+  for (const batch of chunks(changed, CHUNK)) {
     await db
       .insertInto('documents')
       .values(
@@ -186,48 +181,4 @@ export async function listCollectionDocuments(
 function ftsQuery(q: string): string {
   const terms = q.match(/[\p{L}\p{N}_]+/gu) ?? [];
   return terms.length ? terms.map((term) => `"${term}"`).join(' AND ') : '""';
-}
-
-export async function upsertUploadedFile(
-  db: Executor,
-  file: { connectorId: string; path: string; mimeType: string; content: Uint8Array; now: string },
-): Promise<void> {
-  await db
-    .insertInto('uploaded_files')
-    .values({
-      id: documentId(file.connectorId, `uploads/${file.path}`),
-      connector_id: file.connectorId,
-      path: file.path,
-      mime_type: file.mimeType,
-      size: file.content.byteLength,
-      content: file.content,
-      created_at: file.now,
-      updated_at: file.now,
-    })
-    .onConflict((conflict) =>
-      conflict.columns(['connector_id', 'path']).doUpdateSet((eb) => ({
-        mime_type: eb.ref('excluded.mime_type'),
-        size: eb.ref('excluded.size'),
-        content: eb.ref('excluded.content'),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
-    )
-    .execute();
-}
-
-/** Uploaded files of a connector in path order, after `afterPath`, changed since `since` when given. */
-export async function listUploadedFiles(db: Executor, connectorId: string, afterPath: string | null, limit: number, since: string | null) {
-  let query = db.selectFrom('uploaded_files').selectAll().where('connector_id', '=', connectorId);
-  if (afterPath !== null) query = query.where('path', '>', afterPath);
-  if (since !== null) query = query.where('updated_at', '>', since);
-  return query.orderBy('path').limit(limit).execute();
-}
-
-export async function countUploadedFiles(db: Executor, connectorId: string): Promise<number> {
-  const row = await db.selectFrom('uploaded_files').select((eb) => eb.fn.countAll<number | string>().as('count')).where('connector_id', '=', connectorId).executeTakeFirstOrThrow();
-  return Number(row.count);
-}
-
-export async function deleteUploadedFiles(db: Executor, connectorId: string): Promise<void> {
-  await db.deleteFrom('uploaded_files').where('connector_id', '=', connectorId).execute();
 }

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -12,9 +11,9 @@ export interface RunningProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs one of the project's entry points under the same Node as the tests. */
-export function runEntryPoint(entry: string, env: NodeJS.ProcessEnv, args: string[] = []): RunningProcess {
-  const child = spawn(process.execPath, [path.join(projectRoot, entry), ...args], {
+/** Runs one of the project's entry points under the same Node as the tests (and the benchmarks). */
+export function runEntryPoint(entry: string, env: NodeJS.ProcessEnv, args: string[] = [], nodeFlags: string[] = []): RunningProcess {
+  const child = spawn(process.execPath, [...nodeFlags, path.join(projectRoot, entry), ...args], {
     cwd: projectRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
