@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import { isGrpcDeadlineError, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import type { Connector } from '../domain/connector.ts';
 import { connectorSearchAttributes } from '../temporal/search-attributes.ts';
 import type { ApiDependencies } from './dependencies.ts';
@@ -43,17 +43,13 @@ export async function runConnectorWorkflow<T>(
     }
     throw error;
   }
-  let timer: NodeJS.Timeout | undefined;
-  const pending = new Promise<'pending'>((resolve) => {
-    timer = setTimeout(() => resolve('pending'), deps.workflowWaitMs);
-  });
   try {
-    const result = await Promise.race([handle.result() as Promise<T>, pending]);
-    return result === 'pending' ? { finished: false } : { finished: true, result };
+    // A deadline rather than a race, so no long poll outlives the request.
+    const result = (await deps.temporal.withDeadline(Date.now() + deps.workflowWaitMs, () => handle.result())) as T;
+    return { finished: true, result };
   } catch (error) {
+    if (isGrpcDeadlineError(error)) return { finished: false };
     if (error instanceof WorkflowFailedError) throw options.failure(workflowFailureType(error), workflowFailureMessage(error));
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -22,10 +22,10 @@ export async function liveSyncJob(deps: ApiDependencies, row: SyncJobRow): Promi
   const stored = toSyncJob(row, deps.now());
   if (!activeSyncStatuses.includes(stored.status) || !row.workflow_id) return stored;
   try {
-    const progress = await Promise.race([
-      deps.temporal.workflow.getHandle(row.workflow_id).query<SyncProgress | null>('progress'),
-      new Promise<null>((resolve) => setTimeout(() => resolve(null), QUERY_TIMEOUT_MS).unref()),
-    ]);
+    // A deadline rather than a race: an abandoned query would go on retrying in the background.
+    const progress = await deps.temporal.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+      deps.temporal.workflow.getHandle(row.workflow_id!).query<SyncProgress | null>('progress'),
+    );
     if (!progress || progress.jobId !== row.id) return stored;
     const { jobId: _jobId, status, phase, mode, startedAt: _startedAt, updatedAt, total, percent, etaSeconds, ...counters } = progress;
     // The row may know of a cancel the workflow has not yet acted on.

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-adapter.ts';
+import { MultiProcessSqliteDialect } from './sqlite-dialect.ts';
 
 export type Db = Kysely<Database>;
 
@@ -24,7 +25,7 @@ export function createDatabase(target: DatabaseTarget): Db {
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (target.filename !== ':memory:') mkdirSync(path.dirname(target.filename), { recursive: true });
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(target.filename) }) });
+  return new Kysely<Database>({ dialect: new MultiProcessSqliteDialect({ database: openSqlite(target.filename) }) });
 }
 
 /** True when an error is a unique-constraint violation on either dialect. */

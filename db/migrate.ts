@@ -15,7 +15,11 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the schema to the latest version; safe to run from several processes at start. */
+/**
+ * Brings the schema to the latest version in one transaction under the dialect's migration lock
+ * (an advisory lock on PostgreSQL, the write lock on SQLite), so processes that start together
+ * migrate once between them.
+ */
 export async function migrateToLatest(db: Db): Promise<void> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();

@@ -6,10 +6,10 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
  * The built-in module needs no native addon, so the same install works on any Node 24 machine.
  */
 export function openSqlite(filename: string): SqliteDatabase {
-  const database = new DatabaseSync(filename);
+  // The API and the worker open and write the same file from two processes: wait for each other's
+  // locks, switching to WAL included, rather than failing with "database is locked".
+  const database = new DatabaseSync(filename, { timeout: 10_000 });
   database.exec('PRAGMA journal_mode = WAL');
-  // The API and the worker write the same file from two processes.
-  database.exec('PRAGMA busy_timeout = 10000');
   database.exec('PRAGMA foreign_keys = ON');
   database.exec('PRAGMA synchronous = NORMAL');
   return {

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../config/env.ts';
+import { closedChannelGuard } from './closed-channel-guard.ts';
 
 type TemporalConfig = Pick<
   Config,
@@ -26,8 +27,11 @@ async function connectionOptions(config: TemporalConfig): Promise<ConnectionOpti
   };
 }
 
+/** The SDK's retries, with calls made after close ending quietly instead of throwing from a timer. */
+const clientInterceptors = [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), closedChannelGuard];
+
 export async function connectClient(config: TemporalConfig): Promise<Client> {
-  const connection = await Connection.connect(await connectionOptions(config));
+  const connection = await Connection.connect({ ...(await connectionOptions(config)), interceptors: clientInterceptors });
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 }
 

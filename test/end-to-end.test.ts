@@ -90,6 +90,23 @@ describe('the whole system from the start command', () => {
     expect(stoppedAgain.leftovers).toEqual([]);
   });
 
+  it('comes up on a new data directory every time, the API and the worker migrating it at once', async () => {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const env = baseEnv({
+        TRIBUTARY_DATA_DIR: path.join(dataDir, `fresh-${attempt}`),
+        PORT: String(await freePort()),
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: `e2e-fresh-${attempt}-${Date.now()}`,
+      });
+      const running = await startTributary(env);
+      const me = await fetch(`${running.apiUrl}/v1/workspaces/me`, { headers: { authorization: `Bearer ${running.adminKey}` } });
+      expect(me.status).toBe(200);
+      const stopped = await stopWithSigint(running.process);
+      expect(stopped.code).toBe(0);
+      expect(stopped.leftovers).toEqual([]);
+    }
+  });
+
   describe('on PostgreSQL and an existing Temporal cluster', () => {
     let database: TestDatabase;
     afterAll(async () => database?.drop());

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIds } from '../../temporal/ids.ts';
 import { createTestDatabase, dialects } from '../support/databases.ts';
+import { call, createTestApp } from '../support/api.ts';
 import { eventually, startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
+import { startTestWorker } from '../support/temporal.ts';
 
 const web = (overrides: Record<string, unknown> = {}) => ({
   name: 'Docs',
@@ -202,6 +204,25 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
       return found;
     });
     expect(types).toHaveLength(5);
+  });
+
+  it('answers 202 when no worker finishes the creation in time, and the workflow completes once one runs', async () => {
+    const taskQueue = uniqueId('idle-queue');
+    const idle = createTestApp({ db: plane.database.db, client: plane.client, taskQueue, workflowWaitMs: 1000 });
+    const id = uniqueId('late');
+    const accepted = await call(idle, 'POST', '/v1/connectors', { key: plane.key, body: web({ id }) });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+    expect(accepted.body.data).toMatchObject({ id, type: 'web_scraper' });
+
+    const worker = await startTestWorker({ db: plane.database.db, client: plane.client, taskQueue });
+    try {
+      await eventually(async () => {
+        const fetched = await plane.request('GET', `/v1/connectors/${id}`);
+        expect(fetched.body.data?.state).toBe('connected');
+      }, 30_000);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('lists every source type with the JSON Schema of its config and its credential kinds', async () => {

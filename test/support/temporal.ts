@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDependencies } from '../../activities/index.ts';
@@ -8,6 +8,7 @@ import type { ScheduleGateway } from '../../temporal/schedule-gateway.ts';
 import { buildActivityDependencies } from '../../worker/activity-dependencies.ts';
 import { testSecretKey } from './api.ts';
 import { createWorker } from '../../worker/create-worker.ts';
+import { connectClient } from '../../temporal/connection.ts';
 
 let runtimeInstalled = false;
 
@@ -18,8 +19,7 @@ function quietRuntime(): void {
 }
 
 export async function connectTestClient(address: string = inject('temporalAddress')): Promise<Client> {
-  const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace: 'default' });
+  return connectClient({ temporalAddress: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TLS_CERT_PATH: undefined, TEMPORAL_TLS_KEY_PATH: undefined, TEMPORAL_API_KEY: undefined });
 }
 
 export interface TestWorker {
