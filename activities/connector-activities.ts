@@ -1,10 +1,4 @@
-import {
-  deleteConnectorRow,
-  findConnector,
-  insertConnectorIfAbsent,
-  replaceConnector,
-  transitionConnector,
-} from '../db/repositories/connectors.ts';
+import { deleteConnectorRow, findConnector, insertConnectorIfAbsent, replaceConnector, transitionConnector } from '../db/repositories/connectors.ts';
 import { deleteCredentialRow } from '../db/repositories/credentials.ts';
 import { deleteConnectorDocuments } from '../db/repositories/documents.ts';
 import { deleteUploadedFiles } from '../db/repositories/uploaded-files.ts';

@@ -1,6 +1,6 @@
 import type { ServerEnvironment } from '../connectors/connector-definition.ts';
-import type { AddressPolicy } from '../connectors/http/address-policy.ts';
-import type { HttpFetch } from '../connectors/http/guarded-fetch.ts';
+import type { AddressPolicy } from '../net/address-policy.ts';
+import type { HttpFetch } from '../net/guarded-fetch.ts';
 import type { Db } from '../db/database.ts';
 import type { SecretCipher } from '../secrets/cipher.ts';
 import type { ScheduleGateway } from '../temporal/schedule-gateway.ts';

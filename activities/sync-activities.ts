@@ -3,7 +3,6 @@ import { findConnectorDefinition } from '../connectors/registry.ts';
 import { SourceHttpError } from '../connectors/http/source-errors.ts';
 import type { Checkpoint, Source } from '../connectors/source.ts';
 import type { Connector } from '../domain/connector.ts';
-import { isUniqueViolation } from '../db/database.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
 import { deleteDocumentsNotSeenBy, markDocumentsSeen, upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
 import {
@@ -12,17 +11,17 @@ import {
   countersOf,
   findActiveSyncJobRow,
   findSyncJobRow,
-  insertSyncJob,
-  lastSucceededStart,
+  openSyncJob,
   recordDeleted,
   restartSyncJob,
 } from '../db/repositories/sync-jobs.ts';
 import { newId } from '../domain/ids.ts';
 import type { SyncCounters, SyncMode, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
 import { openFreshCredential } from '../oauth/fresh-credential.ts';
-import { parseDocument } from '../sync/parse-document.ts';
+import { parseDocument, preparedDocument } from '../sync/parse-document.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { failureTypes, nonRetryable } from './failures.ts';
+import { createSourcePorts } from './source-ports.ts';
 
 /** What a sync run carries from page to page; small, since it travels through workflow history. */
 export interface SyncState {
@@ -69,7 +68,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
       connectorId: connector.id,
       jobId,
       since,
-      db,
+      ...createSourcePorts(db, { connectorId: connector.id, jobId }),
       environment: deps.environment,
       heartbeat,
       signal: Context.current().cancellationSignal,
@@ -90,25 +89,18 @@ export function createSyncActivities(deps: ActivityDependencies) {
         const { status: _status, ...state } = await stateOf(input.jobId);
         return { started: true, state };
       }
-      const since = input.mode === 'incremental' ? await lastSucceededStart(db, connector.id) : null;
       const jobId = newId('job');
-      try {
-        await insertSyncJob(db, {
-          id: jobId,
-          workspaceId: connector.workspaceId,
-          connectorId: connector.id,
-          mode: since ? 'incremental' : 'full',
-          trigger: input.trigger,
-          status: 'running',
-          since,
-          workflowId: input.workflowId,
-          now: at,
-        });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        const active = await findActiveSyncJobRow(db, connector.id);
-        return { started: false, activeJobId: active?.id ?? 'unknown' };
-      }
+      const opened = await openSyncJob(db, {
+        id: jobId,
+        workspaceId: connector.workspaceId,
+        connectorId: connector.id,
+        requestedMode: input.mode,
+        trigger: input.trigger,
+        status: 'running',
+        workflowId: input.workflowId,
+        now: at,
+      });
+      if (!opened.opened) return { started: false, activeJobId: opened.activeJobId };
       const { status: _status, ...state } = await stateOf(jobId);
       return { started: true, state };
     },
@@ -142,7 +134,15 @@ export function createSyncActivities(deps: ActivityDependencies) {
       }
 
       const failures = page.failures ?? [];
-      const delta: SyncCounters = { collected: page.documents.length + failures.length, parsed: 0, indexed: 0, unchanged: 0, deleted: 0, failed: failures.length, bytes: 0 };
+      const delta: SyncCounters = {
+        collected: page.documents.length + failures.length,
+        parsed: 0,
+        indexed: 0,
+        unchanged: 0,
+        deleted: 0,
+        failed: failures.length,
+        bytes: 0,
+      };
       const prepared: PreparedDocument[] = [];
       for (const document of page.documents) {
         delta.bytes += typeof document.body === 'string' ? Buffer.byteLength(document.body) : document.body.byteLength;
@@ -152,21 +152,17 @@ export function createSyncActivities(deps: ActivityDependencies) {
           continue;
         }
         delta.parsed += 1;
-        prepared.push({
-          externalId: document.externalId,
-          title: parsed.title,
-          url: document.url,
-          mimeType: document.mimeType,
-          content: parsed.text,
-          metadata: document.metadata,
-          sourceUpdatedAt: document.updatedAt,
-        });
+        prepared.push(preparedDocument(document, parsed));
       }
       context.heartbeat({ page: input.page });
       try {
         await db.transaction().execute(async (trx) => {
           const at = now().toISOString();
-          const stored = await upsertDocuments(trx, { workspaceId: connector.workspaceId, collection: connector.collection, connectorId: connector.id, jobId: job.id, now: at }, prepared);
+          const stored = await upsertDocuments(
+            trx,
+            { workspaceId: connector.workspaceId, collection: connector.collection, connectorId: connector.id, jobId: job.id, now: at },
+            prepared,
+          );
           delta.indexed = stored.indexed;
           delta.unchanged = stored.unchanged;
           const committed = await commitSyncPage(trx, {
@@ -220,7 +216,12 @@ export function createSyncActivities(deps: ActivityDependencies) {
     },
 
     /** Ends the job; a successful full sync first removes the documents the source no longer has. */
-    async finishSync(input: { jobId: string; status: 'succeeded' | 'canceled' | 'failed'; error?: string; removeUnseen: boolean }): Promise<SyncState & { status: SyncStatus }> {
+    async finishSync(input: {
+      jobId: string;
+      status: 'succeeded' | 'canceled' | 'failed';
+      error?: string;
+      removeUnseen: boolean;
+    }): Promise<SyncState & { status: SyncStatus }> {
       const job = await findSyncJobRow(db, input.jobId);
       if (!job) throw nonRetryable(failureTypes.syncJobNotFound, `Sync job ${input.jobId} does not exist`);
       if (input.removeUnseen && input.status === 'succeeded' && ['running', 'canceling'].includes(job.status)) {

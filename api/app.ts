@@ -4,8 +4,9 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bearerAuth } from './auth.ts';
 import { createApiMetrics } from './metrics.ts';
-import type { ApiDependencies } from './dependencies.ts';
-import { ApiError, errorResponse, validationError } from './errors.ts';
+import type { AppDependencies } from '../application/dependencies.ts';
+import { AppError } from '../application/errors.ts';
+import { errorResponse, validationError } from './errors.ts';
 import type { AppEnv } from './principal.ts';
 import { registerDeleteConnector } from './routes/delete-connector.ts';
 import { registerDeleteCredential } from './routes/delete-credential.ts';
@@ -20,7 +21,11 @@ import { registerPatchCredential } from './routes/patch-credential.ts';
 import { publicOAuthPaths, registerOAuth } from './routes/oauth.ts';
 import { registerWorkspaces } from './routes/workspaces.ts';
 import { MAX_UPLOAD_BYTES, registerPostConnectorFiles } from './routes/post-connector-files.ts';
-import { registerSync } from './routes/sync.ts';
+import { registerPostConnectorSync } from './routes/post-connector-sync.ts';
+import { registerGetSyncJob } from './routes/get-sync-job.ts';
+import { registerGetConnectorSyncs } from './routes/get-connector-syncs.ts';
+import { registerPostSyncControl } from './routes/post-sync-control.ts';
+import { registerGetSyncEvents } from './routes/get-sync-events.ts';
 import { registerDocuments } from './routes/documents.ts';
 import { registerPauseResume } from './routes/post-connector-pause-resume.ts';
 import { registerPostConnectors } from './routes/post-connectors.ts';
@@ -32,7 +37,7 @@ import { databaseUnavailable } from './database-errors.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export function createApp(deps: ApiDependencies): OpenAPIHono<AppEnv> {
+export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error, result.target === 'json' ? 'request body' : result.target);
@@ -47,7 +52,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<AppEnv> {
     bodyLimit({
       maxSize,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${maxSize} bytes`);
+        throw new AppError('payload_too_large', `Request bodies are limited to ${maxSize} bytes`);
       },
     });
   const uploadPath = /^\/v1\/connectors\/[^/]+\/files$/;
@@ -64,7 +69,11 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<AppEnv> {
   registerPauseResume(app, deps);
   registerBindCredential(app, deps);
   registerOAuth(app, deps);
-  registerSync(app, deps);
+  registerPostConnectorSync(app, deps);
+  registerGetSyncJob(app, deps);
+  registerGetConnectorSyncs(app, deps);
+  registerPostSyncControl(app, deps);
+  registerGetSyncEvents(app, deps);
   registerPostConnectorFiles(app, deps);
   registerDocuments(app, deps);
   registerPostCredentials(app, deps);
@@ -89,11 +98,11 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<AppEnv> {
     },
   });
 
-  app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) => errorResponse(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
-    if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof AppError) return errorResponse(c, error);
     if (error instanceof HTTPException && error.status === 400) {
-      return errorResponse(c, new ApiError(400, 'invalid_json', 'The request body is not valid JSON'));
+      return errorResponse(c, new AppError('invalid_json', 'The request body is not valid JSON'));
     }
     const unavailable = temporalUnavailable(error) ?? databaseUnavailable(error);
     if (unavailable) {
@@ -101,7 +110,7 @@ export function createApp(deps: ApiDependencies): OpenAPIHono<AppEnv> {
       return errorResponse(c, unavailable);
     }
     deps.logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error');
-    return errorResponse(c, new ApiError(500, 'internal', `Internal error (request ${c.get('requestId')})`));
+    return errorResponse(c, new AppError('internal', `Internal error (request ${c.get('requestId')})`));
   });
   return app;
 }

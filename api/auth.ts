@@ -1,8 +1,8 @@
 import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/database.ts';
 import { findApiKeyByHash } from '../db/repositories/workspaces.ts';
-import { hashApiKey, hashesMatch, type ApiKeyRole } from '../domain/api-keys.ts';
-import { ApiError } from './errors.ts';
+import { hashApiKey, type ApiKeyRole } from '../domain/api-keys.ts';
+import { AppError } from '../application/errors.ts';
 import type { AppEnv } from './principal.ts';
 
 const readOnlyMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -14,14 +14,13 @@ export function bearerAuth(db: Db, publicPaths: RegExp) {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) {
-      throw new ApiError(401, 'unauthorized', 'Missing bearer token: send "Authorization: Bearer <api key>"');
+      throw new AppError('unauthorized', 'Missing bearer token: send "Authorization: Bearer <api key>"');
     }
-    const hash = hashApiKey(match[1]);
-    const key = await findApiKeyByHash(db, hash);
-    if (!key || !hashesMatch(key.key_hash, hash)) throw new ApiError(401, 'unauthorized', 'Invalid API key');
+    const key = await findApiKeyByHash(db, hashApiKey(match[1]));
+    if (!key) throw new AppError('unauthorized', 'Invalid API key');
     const role = key.role as ApiKeyRole;
     if (role === 'viewer' && !readOnlyMethods.has(c.req.method)) {
-      throw new ApiError(403, 'forbidden', 'This API key has the viewer role and cannot make changes');
+      throw new AppError('forbidden', 'This API key has the viewer role and cannot make changes');
     }
     c.set('principal', { workspaceId: key.workspace_id, keyId: key.id, role });
     await next();

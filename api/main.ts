@@ -3,13 +3,13 @@ import { loadConfigOrExit } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
 import { resolveSecretKey } from '../config/local-secrets.ts';
 import { createSecretCipher } from '../secrets/cipher.ts';
-import { AddressPolicy } from '../connectors/http/address-policy.ts';
-import { createGuardedFetch } from '../connectors/http/guarded-fetch.ts';
+import { AddressPolicy } from '../net/address-policy.ts';
+import { createGuardedFetch } from '../net/guarded-fetch.ts';
 import { createDatabase, databaseTarget } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { connectClient } from '../temporal/connection.ts';
 import { createApp } from './app.ts';
-import { bootstrapAdminKey } from './bootstrap.ts';
+import { bootstrapAdminKey } from '../application/bootstrap-admin-key.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'api');

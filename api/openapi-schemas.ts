@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorCodes } from './errors.ts';
+import { errorCodes } from '../application/errors.ts';
 
 export const errorBodySchema = z
   .object({
@@ -28,10 +28,7 @@ export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 
     503: 'Temporal or the database is unreachable',
   };
   return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { description: descriptions[status] ?? 'Error', content: { 'application/json': { schema: errorBodySchema } } },
-    ]),
+    statuses.map((status) => [status, { description: descriptions[status] ?? 'Error', content: { 'application/json': { schema: errorBodySchema } } }]),
   );
 }
 

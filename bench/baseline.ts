@@ -2,15 +2,19 @@ import type { Db } from '../db/database.ts';
 import { upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
 import { openUploadSource } from '../connectors/upload/source.ts';
 import type { Checkpoint } from '../connectors/source.ts';
-import { AddressPolicy } from '../connectors/http/address-policy.ts';
-import { createGuardedFetch } from '../connectors/http/guarded-fetch.ts';
-import { parseDocument } from '../sync/parse-document.ts';
+import { AddressPolicy } from '../net/address-policy.ts';
+import { createGuardedFetch } from '../net/guarded-fetch.ts';
+import { createSourcePorts } from '../activities/source-ports.ts';
+import { parseDocument, preparedDocument } from '../sync/parse-document.ts';
 
 /**
  * The same reads, parsing and upserts as a sync, in a plain loop without Temporal: what the sync
  * engine's overhead is measured against.
  */
-export async function baselineSync(db: Db, input: { connectorId: string; directory: string; roots: string[] }): Promise<{ documents: number; pageMs: number[] }> {
+export async function baselineSync(
+  db: Db,
+  input: { connectorId: string; directory: string; roots: string[] },
+): Promise<{ documents: number; pageMs: number[] }> {
   const policy = new AddressPolicy([]);
   const source = openUploadSource({
     config: { directory: input.directory },
@@ -20,7 +24,7 @@ export async function baselineSync(db: Db, input: { connectorId: string; directo
     connectorId: input.connectorId,
     jobId: 'baseline',
     since: null,
-    db,
+    ...createSourcePorts(db, { connectorId: input.connectorId, jobId: 'baseline' }),
     environment: { directoryRoots: input.roots },
     heartbeat: () => undefined,
     signal: new AbortController().signal,
@@ -35,12 +39,18 @@ export async function baselineSync(db: Db, input: { connectorId: string; directo
     for (const document of page.documents) {
       const parsed = await parseDocument(document);
       if (parsed.ok) {
-        prepared.push({ externalId: document.externalId, title: parsed.title, url: document.url, mimeType: document.mimeType, content: parsed.text, metadata: document.metadata, sourceUpdatedAt: document.updatedAt });
+        prepared.push(preparedDocument(document, parsed));
       }
     }
-    await db.transaction().execute((trx) =>
-      upsertDocuments(trx, { workspaceId: 'bench', collection: input.connectorId, connectorId: input.connectorId, jobId: 'baseline', now: new Date().toISOString() }, prepared),
-    );
+    await db
+      .transaction()
+      .execute((trx) =>
+        upsertDocuments(
+          trx,
+          { workspaceId: 'bench', collection: input.connectorId, connectorId: input.connectorId, jobId: 'baseline', now: new Date().toISOString() },
+          prepared,
+        ),
+      );
     documents += page.documents.length;
     checkpoint = page.next;
     pageMs.push(performance.now() - started);

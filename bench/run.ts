@@ -7,8 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { pino } from 'pino';
 import { createApp } from '../api/app.ts';
-import { AddressPolicy } from '../connectors/http/address-policy.ts';
-import { createGuardedFetch } from '../connectors/http/guarded-fetch.ts';
+import { AddressPolicy } from '../net/address-policy.ts';
+import { createGuardedFetch } from '../net/guarded-fetch.ts';
 import { createDatabase, type Db, type DatabaseTarget } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { ensureWorkspace, insertApiKey } from '../db/repositories/workspaces.ts';
@@ -18,8 +18,8 @@ import { findOrBuildTemporalCli } from '../temporal/cli.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
 import { baselineSync } from './baseline.ts';
 import { percentile, writeDocuments } from './fixtures.ts';
-import { freePort } from '../test/support/ports.ts';
-import { projectRoot } from '../test/support/processes.ts';
+import { freePort } from '../tools/ports.ts';
+import { projectRoot } from '../tools/processes.ts';
 import { startMeasuredWorker } from './worker-process.ts';
 
 const { values: options } = parseArgs({
@@ -96,7 +96,12 @@ async function maxHistoryEvents(client: Client, connectorId: string): Promise<nu
 }
 
 async function main() {
-  const cliPath = await findOrBuildTemporalCli({ explicitPath: process.env.TEMPORAL_CLI_PATH, cacheDir: path.join(projectRoot, '.cache'), environment: process.env, log: console.log });
+  const cliPath = await findOrBuildTemporalCli({
+    explicitPath: process.env.TEMPORAL_CLI_PATH,
+    cacheDir: path.join(projectRoot, '.cache'),
+    environment: process.env,
+    log: console.log,
+  });
   const server = await startDevServer({ cliPath, port: await freePort(), uiPort: await freePort(), namespace: 'default', readyTimeoutMs: 120_000 });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
@@ -123,7 +128,14 @@ async function main() {
     });
     await ensureWorkspace(database.db, 'bench', 'Bench', new Date());
     const key = generateApiKey();
-    await insertApiKey(database.db, { id: 'key_bench', workspace_id: 'bench', name: 'bench', role: 'admin', key_hash: hashApiKey(key), created_at: new Date().toISOString() });
+    await insertApiKey(database.db, {
+      id: 'key_bench',
+      workspace_id: 'bench',
+      name: 'bench',
+      role: 'admin',
+      key_hash: hashApiKey(key),
+      created_at: new Date().toISOString(),
+    });
 
     const baselineStarted = performance.now();
     const baseline = await baselineSync(database.db, { connectorId: 'baseline', directory: source, roots: [scratch] });
@@ -184,7 +196,7 @@ async function main() {
   console.log('\nbench                 docs/s (sync)  docs/s (baseline)  ratio  incremental  peak RSS  max events/run');
   for (const result of results) {
     console.log(
-      `${String(result.bench).padEnd(22)}${String(result.syncDocsPerSecond).padStart(13)}${String(result.baselineDocsPerSecond).padStart(19)}${String(result.ratioToBaseline).padStart(7)}${String(result.incrementalRatio).padStart(13)}${`${result.workerPeakRssMb} MB`.padStart(10)}${String(result.maxHistoryEventsPerRun).padStart(16)}`,
+      `${String(result.bench).padEnd(22)}${String(result.syncDocsPerSecond).padStart(13)}${String(result.baselineDocsPerSecond).padStart(19)}${String(result.ratioToBaseline).padStart(7)}${String(result.incrementalRatio).padStart(13)}${`${String(result.workerPeakRssMb)} MB`.padStart(10)}${String(result.maxHistoryEventsPerRun).padStart(16)}`,
     );
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { WORKER_NODE_FLAGS } from '../worker/node-flags.ts';
-import { runEntryPoint, type RunningProcess } from '../test/support/processes.ts';
+import { runEntryPoint, type RunningProcess } from '../tools/processes.ts';
 
 /** A worker process with its resident memory sampled, so the peak RSS of a run can be reported. */
 export interface MeasuredWorker {

@@ -5,7 +5,12 @@ const port = z.coerce.number().int().min(1).max(65535);
 const list = z
   .string()
   .default('')
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
 const optionalString = z
   .string()
   .optional()
@@ -35,9 +40,7 @@ export const envSchema = z.object({
   TRIBUTARY_PREVIOUS_SECRET_KEYS: list,
   /** Public base URL of the API, for OAuth redirect URIs; defaults to http://localhost:PORT. */
   TRIBUTARY_PUBLIC_URL: optionalString.pipe(z.url().optional()),
-  TRIBUTARY_ADMIN_KEY: optionalString.pipe(
-    z.string().min(24, 'must be at least 24 characters').optional(),
-  ),
+  TRIBUTARY_ADMIN_KEY: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
   TRIBUTARY_ALLOWED_HOSTS: list,
   TRIBUTARY_DIRECTORY_ROOTS: list,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

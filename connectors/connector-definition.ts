@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CredentialKind, CredentialSecret } from '../domain/credential.ts';
-import type { AddressPolicy } from './http/address-policy.ts';
-import type { HttpFetch } from './http/guarded-fetch.ts';
+import type { AddressPolicy } from '../net/address-policy.ts';
+import type { HttpFetch } from '../net/guarded-fetch.ts';
 import type { ReadContext, Source } from './source.ts';
 
 /** A credential as a check sees it: opened, and never logged. */
@@ -37,7 +37,10 @@ export interface OAuthProvider {
  * @example
  * export const github: ConnectorDefinition<GithubConfig> = {
  *   type: 'github', title: 'GitHub', configSchema: githubConfigSchema, credentialKinds: ['api_token'],
- *   check: ({ config, credential, fetch }) => httpCheck(fetch, 'GitHub', `${config.apiUrl}/user`, authHeaders(credential)),
+ *   check: ({ config, credential, fetch }) =>
+ *     withCredential('GitHub', credential, (opened) =>
+ *       httpCheck(fetch, { service: 'GitHub', url: `${config.apiUrl}/repos/${config.repos[0]}`, headers: authorizationHeader(opened) }),
+ *     ),
  * };
  */
 export interface ConnectorDefinition<Config = unknown> {

@@ -8,11 +8,8 @@ export const microsoftOAuth: OAuthProvider = {
   scopes: ['offline_access', 'Files.Read.All', 'Sites.Read.All'],
 };
 
-export async function graphCheck(
-  service: string,
-  { config, credential, fetch }: CheckContext<{ graphUrl: string }>,
-): Promise<CheckResult> {
+export async function graphCheck(service: string, { config, credential, fetch }: CheckContext<{ graphUrl: string }>): Promise<CheckResult> {
   return withCredential(service, credential, (credential) =>
-    httpCheck(fetch, { service, url: `${config.graphUrl}/v1.0/me/drive?$select=id`, headers: authorizationHeader(credential) })
+    httpCheck(fetch, { service, url: `${config.graphUrl}/v1.0/me/drive?$select=id`, headers: authorizationHeader(credential) }),
   );
 }

@@ -9,6 +9,3 @@ export function apiBaseUrl(defaultUrl: string, description: string) {
     .transform((value) => value.replace(/\/+$/, ''))
     .meta({ description });
 }
-
-export const nonEmptyStrings = (description: string) =>
-  z.array(z.string().trim().min(1)).min(1).max(500).meta({ description });

@@ -1,4 +1,3 @@
-import type { Db } from '../db/database.ts';
 import type { CheckContext, ServerEnvironment } from './connector-definition.ts';
 
 /** A document as a source yields it, before parsing. */
@@ -28,13 +27,63 @@ export interface SourcePage {
   failures?: Array<{ externalId: string; error: string }>;
 }
 
-export interface ReadContext<Config> extends CheckContext<Config> {
+/** A URL waiting in a crawl, with how many links away from the start it was found. */
+export interface FrontierUrl {
+  url: string;
+  depth: number;
+}
+
+/**
+ * The queue of one job's crawl, kept by Tributary so a retried page resumes where the crawl stood.
+ * @example
+ * await frontier.enqueue([{ url: 'https://docs.example.com/', depth: 0 }]);
+ * for (const { url } of await frontier.next(10)) await frontier.markVisited(url);
+ */
+export interface CrawlFrontier {
+  /** Forgets every queued and visited URL, for a crawl that starts over. */
+  reset(): Promise<void>;
+  /** Queues the URLs this crawl has not seen yet, after those already queued. */
+  enqueue(urls: FrontierUrl[]): Promise<void>;
+  /** Up to `limit` unvisited URLs in the order they were queued. */
+  next(limit: number): Promise<FrontierUrl[]>;
+  markVisited(url: string): Promise<void>;
+  /** URLs queued in all (visited included) and visited so far. */
+  counts(): Promise<{ queued: number; visited: number }>;
+}
+
+/** A file uploaded to the connector through the API. */
+export interface UploadedFile {
+  /** Relative path, unique per connector. */
+  path: string;
+  mimeType: string;
+  content: Uint8Array;
+  updatedAt: string;
+}
+
+/**
+ * The files uploaded to one connector, read in path order.
+ * @example
+ * const first = await uploadedFiles.list({ afterPath: null, limit: 1000, since: null });
+ */
+export interface UploadedFiles {
+  /** Files after `afterPath` in path order, only those changed after `since` when it is given. */
+  list(query: { afterPath: string | null; limit: number; since: string | null }): Promise<UploadedFile[]>;
+  count(): Promise<number>;
+}
+
+/** State a source keeps in Tributary, scoped to its connector and job: narrow ports, never the database. */
+export interface SourcePorts {
+  /** This job's crawl queue, for sources that discover what to read as they go. */
+  crawlFrontier: CrawlFrontier;
+  /** The files uploaded to this connector through the API. */
+  uploadedFiles: UploadedFiles;
+}
+
+export interface ReadContext<Config> extends CheckContext<Config>, SourcePorts {
   connectorId: string;
   jobId: string;
   /** Start of the previous successful sync, for incremental reads; null for a full read. */
   since: string | null;
-  /** The database, for sources whose state lives in Tributary (uploaded files, a crawl frontier). */
-  db: Db;
   environment: ServerEnvironment;
   /** Keeps the activity alive while a page takes long; also where cancellation arrives. */
   heartbeat(): void;

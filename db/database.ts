@@ -9,14 +9,11 @@ import { MultiProcessSqliteDialect } from './sqlite-dialect.ts';
 export type Db = Kysely<Database>;
 
 export type DatabaseTarget =
-  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number }
-  | { readonly kind: 'sqlite'; readonly filename: string };
+  { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number } | { readonly kind: 'sqlite'; readonly filename: string };
 
 /** The database named by configuration: PostgreSQL when DATABASE_URL is set, else SQLite in the data dir. */
 export function databaseTarget(config: { DATABASE_URL?: string | undefined; dataDir: string }): DatabaseTarget {
-  return config.DATABASE_URL
-    ? { kind: 'postgres', url: config.DATABASE_URL }
-    : { kind: 'sqlite', filename: path.join(config.dataDir, 'tributary.sqlite') };
+  return config.DATABASE_URL ? { kind: 'postgres', url: config.DATABASE_URL } : { kind: 'sqlite', filename: path.join(config.dataDir, 'tributary.sqlite') };
 }
 
 export function createDatabase(target: DatabaseTarget): Db {

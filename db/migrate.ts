@@ -4,6 +4,7 @@ import * as initial from './migrations/001_initial.ts';
 import * as credentials from './migrations/002_credentials.ts';
 import * as sync from './migrations/003_sync.ts';
 import * as documentSearch from './migrations/004_document_search.ts';
+import * as dropApiKeyLastUsed from './migrations/005_drop_api_key_last_used.ts';
 
 /** Migrations are listed in code so the bundle and every entry point carry the same set. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '002_credentials': credentials,
   '003_sync': sync,
   '004_document_search': documentSearch,
+  '005_drop_api_key_last_used': dropApiKeyLastUsed,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -25,7 +27,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
-    const cause = error instanceof Error ? error.message : String(error ?? 'unknown error');
+    const cause = error instanceof Error ? error.message : 'unknown error';
     throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${cause}`.replace('  ', ' '));
   }
 }

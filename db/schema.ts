@@ -18,7 +18,6 @@ export interface ApiKeysTable {
   role: string;
   key_hash: string;
   created_at: Timestamp;
-  last_used_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
 }
 
 export interface ConnectorsTable {

@@ -1,4 +1,13 @@
-import { CompiledQuery, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type DialectAdapter, type SqliteDialectConfig } from 'kysely';
+import {
+  CompiledQuery,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type DialectAdapter,
+  type SqliteDialectConfig,
+} from 'kysely';
 
 /** SQLite's DDL is transactional, so the migrator may run all pending migrations in one transaction. */
 class TransactionalDdlSqliteAdapter extends SqliteAdapter {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { resourceIdSchema } from './ids.ts';
 
 const secretText = z.string().min(1).max(16_384);
 
@@ -26,9 +25,7 @@ export const credentialSecretSchemas = {
       description:
         'An OAuth2 client; tokens are obtained through the authorize/callback flow. `authorizationUrl` and `tokenUrl` override the provider defaults (for example a Microsoft tenant).',
     }),
-  aws: z
-    .object({ accessKeyId: z.string().min(1), secretAccessKey: secretText, sessionToken: secretText.optional() })
-    .strict(),
+  aws: z.object({ accessKeyId: z.string().min(1), secretAccessKey: secretText, sessionToken: secretText.optional() }).strict(),
   database_password: z.object({ username: z.string().min(1), password: secretText }).strict(),
   service_account: z
     .object({ clientEmail: z.string().email(), privateKey: secretText })
@@ -69,8 +66,6 @@ export function secretHints(secret: Record<string, unknown>): Record<string, str
   );
 }
 
-export const credentialIdSchema = resourceIdSchema;
-
 const credentialBodyVariants = credentialKinds.map((kind) =>
   z
     .object({
@@ -105,3 +100,6 @@ export const updateCredentialBodySchema = z
   .strict()
   .refine((body) => body.name !== undefined || body.secret !== undefined, { message: 'send name, secret or both' })
   .meta({ id: 'UpdateCredential' });
+
+/** Body of `PATCH /v1/credentials/{id}`. */
+export type UpdateCredentialBody = z.infer<typeof updateCredentialBodySchema>;

@@ -46,10 +46,7 @@ export const cronScheduleSchema = z
       const error = cronError(expression);
       if (error) context.addIssue({ code: 'custom', message: `invalid cron expression: ${error}` });
     }),
-    timezone: z
-      .string()
-      .refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' })
-      .optional(),
+    timezone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' }).optional(),
   })
   .strict()
   .meta({

@@ -3,7 +3,7 @@ export { progressEstimate } from './sync-progress.ts';
 
 export const syncModes = ['incremental', 'full'] as const;
 export type SyncMode = (typeof syncModes)[number];
-export const syncTriggers = ['schedule', 'manual', 'resync', 'creation'] as const;
+export const syncTriggers = ['schedule', 'manual', 'resync'] as const;
 export type SyncTrigger = (typeof syncTriggers)[number];
 export const syncStatuses = ['queued', 'running', 'canceling', 'canceled', 'succeeded', 'failed'] as const;
 export type SyncStatus = (typeof syncStatuses)[number];
@@ -35,20 +35,6 @@ export const syncCountersSchema = z.object({
   bytes: z.number().int(),
 });
 export type SyncCounters = z.infer<typeof syncCountersSchema>;
-
-export const zeroCounters = (): SyncCounters => ({ collected: 0, parsed: 0, indexed: 0, unchanged: 0, deleted: 0, failed: 0, bytes: 0 });
-
-export function addCounters(a: SyncCounters, b: Partial<SyncCounters>): SyncCounters {
-  return {
-    collected: a.collected + (b.collected ?? 0),
-    parsed: a.parsed + (b.parsed ?? 0),
-    indexed: a.indexed + (b.indexed ?? 0),
-    unchanged: a.unchanged + (b.unchanged ?? 0),
-    deleted: a.deleted + (b.deleted ?? 0),
-    failed: a.failed + (b.failed ?? 0),
-    bytes: a.bytes + (b.bytes ?? 0),
-  };
-}
 
 export const syncJobSchema = z
   .object({

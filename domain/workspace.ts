@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { apiKeyRoles } from './api-keys.ts';
 import { resourceIdSchema } from './ids.ts';
 
-export const workspaceSchema = z
-  .object({ id: z.string(), name: z.string(), createdAt: z.iso.datetime() })
-  .meta({ id: 'Workspace' });
+export const workspaceSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.iso.datetime() }).meta({ id: 'Workspace' });
 
 export const createWorkspaceBodySchema = z
   .object({ id: resourceIdSchema.optional(), name: z.string().trim().min(1).max(200) })

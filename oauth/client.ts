@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import type { HttpFetch } from '../connectors/http/guarded-fetch.ts';
+import type { HttpFetch } from '../net/guarded-fetch.ts';
 
 export interface OAuthEndpoints {
   authorizationUrl: string;
@@ -76,7 +76,8 @@ async function wrap<T>(what: string, action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    const detail = error instanceof oauth.ResponseBodyError ? `${error.error}${error.error_description ? `: ${error.error_description}` : ''}` : (error as Error).message;
+    const detail =
+      error instanceof oauth.ResponseBodyError ? `${error.error}${error.error_description ? `: ${error.error_description}` : ''}` : (error as Error).message;
     throw new OAuthExchangeError(`${what} failed: ${detail}`);
   }
 }

@@ -1,14 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OpenedCredential } from '../connectors/connector-definition.ts';
-import type { HttpFetch } from '../connectors/http/guarded-fetch.ts';
+import type { HttpFetch } from '../net/guarded-fetch.ts';
 import { findConnectorDefinition } from '../connectors/registry.ts';
 import type { Db } from '../db/database.ts';
-import {
-  findCredentialRow,
-  tryLockCredentialRefresh,
-  unlockCredentialRefresh,
-  updateCredentialRow,
-} from '../db/repositories/credentials.ts';
+import { findCredentialRow, tryLockCredentialRefresh, unlockCredentialRefresh, updateCredentialRow } from '../db/repositories/credentials.ts';
 import type { CredentialRow } from '../db/schema.ts';
 import type { CredentialSecret } from '../domain/credential.ts';
 import type { SecretCipher } from '../secrets/cipher.ts';

@@ -22,9 +22,7 @@ export class SecretKeyError extends Error {
 /** A 32-byte key from base64 (as generated) or, for any other text, its SHA-256. */
 function keyBytes(material: string): Buffer {
   const decoded = Buffer.from(material, 'base64');
-  return decoded.length === 32 && decoded.toString('base64') === material
-    ? decoded
-    : createHash('sha256').update(material, 'utf8').digest();
+  return decoded.length === 32 && decoded.toString('base64') === material ? decoded : createHash('sha256').update(material, 'utf8').digest();
 }
 
 function keyIdOf(key: Buffer): string {

@@ -1,6 +1,8 @@
+import type { PreparedDocument } from '../db/repositories/documents.ts';
 import { htmlToText } from 'html-to-text';
 import removeMarkdown from 'remove-markdown';
 import type { SourceDocument } from '../connectors/source.ts';
+import { mimeTypeFromName } from '../domain/mime-types.ts';
 
 export type ParseResult = { ok: true; text: string; title: string | null } | { ok: false; error: string };
 
@@ -21,22 +23,6 @@ export function effectiveMimeType(document: Pick<SourceDocument, 'mimeType' | 'e
   return mimeTypeFromName(document.externalId) ?? 'text/plain';
 }
 
-export function mimeTypeFromName(name: string): string | undefined {
-  const extension = name.toLowerCase().split('.').pop() ?? '';
-  const byExtension: Record<string, string> = {
-    html: 'text/html',
-    htm: 'text/html',
-    md: 'text/markdown',
-    markdown: 'text/markdown',
-    txt: 'text/plain',
-    json: 'application/json',
-    pdf: 'application/pdf',
-    docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    csv: 'text/csv',
-  };
-  return byExtension[extension];
-}
-
 /**
  * Turns a source document into plain text by its type: HTML, Markdown, plain text, JSON, PDF, DOCX.
  * A document that cannot be parsed is a failed result, counted by the sync, never a thrown error.
@@ -48,7 +34,13 @@ export async function parseDocument(document: SourceDocument): Promise<ParseResu
       case 'text/html':
       case 'application/xhtml+xml': {
         const html = asText(document.body);
-        const text = htmlToText(html, { wordwrap: false, selectors: [{ selector: 'a', options: { ignoreHref: true } }, { selector: 'img', format: 'skip' }] });
+        const text = htmlToText(html, {
+          wordwrap: false,
+          selectors: [
+            { selector: 'a', options: { ignoreHref: true } },
+            { selector: 'img', format: 'skip' },
+          ],
+        });
         // The page's own title beats a file name.
         return { ok: true, text, title: htmlTitle.exec(html)?.[1]?.trim() || document.title };
       }
@@ -77,4 +69,17 @@ export async function parseDocument(document: SourceDocument): Promise<ParseResu
   } catch (error) {
     return { ok: false, error: `${mimeType} could not be parsed: ${(error as Error).message}` };
   }
+}
+
+/** A parsed source document as the documents repository stores it. */
+export function preparedDocument(document: SourceDocument, parsed: { text: string; title: string | null }): PreparedDocument {
+  return {
+    externalId: document.externalId,
+    title: parsed.title,
+    url: document.url,
+    mimeType: document.mimeType,
+    content: parsed.text,
+    metadata: document.metadata,
+    sourceUpdatedAt: document.updatedAt,
+  };
 }

@@ -4,10 +4,7 @@ import { NativeConnection, type NativeConnectionOptions } from '@temporalio/work
 import type { Config } from '../config/env.ts';
 import { closedChannelGuard } from './closed-channel-guard.ts';
 
-type TemporalConfig = Pick<
-  Config,
-  'temporalAddress' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TLS_CERT_PATH' | 'TEMPORAL_TLS_KEY_PATH' | 'TEMPORAL_API_KEY'
->;
+type TemporalConfig = Pick<Config, 'temporalAddress' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TLS_CERT_PATH' | 'TEMPORAL_TLS_KEY_PATH' | 'TEMPORAL_API_KEY'>;
 
 async function connectionOptions(config: TemporalConfig): Promise<ConnectionOptions & NativeConnectionOptions> {
   const mtls =

@@ -1,11 +1,8 @@
-import {
-  MONTHS,
-  ScheduleOverlapPolicy,
-  type ScheduleOptions,
-  type ScheduleSpec,
-} from '@temporalio/client';
+import { MONTHS, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleSpec } from '@temporalio/client';
 import type { Connector } from '../domain/connector.ts';
 import type { Schedule } from '../domain/schedule.ts';
+import { pruneConnector } from '../workflows/prune-connector.ts';
+import { syncConnector } from '../workflows/sync-connector.ts';
 import { workflowIds } from './ids.ts';
 import { connectorSearchAttributes } from './search-attributes.ts';
 
@@ -60,14 +57,14 @@ const scheduleKinds = {
   sync: {
     scheduleId: workflowIds.connectorSchedule,
     workflowId: workflowIds.syncConnector,
-    workflowType: 'syncConnector',
+    workflowType: syncConnector,
     schedule: (connector: Connector) => connector.schedule,
     summary: (connector: Connector) => `Scheduled sync of ${connector.type} connector "${connector.name}"`,
   },
   prune: {
     scheduleId: workflowIds.connectorPruneSchedule,
     workflowId: workflowIds.pruneConnector,
-    workflowType: 'pruneConnector',
+    workflowType: pruneConnector,
     schedule: (connector: Connector) => connector.pruneSchedule,
     summary: (connector: Connector) => `Scheduled prune of ${connector.type} connector "${connector.name}"`,
   },

@@ -9,7 +9,6 @@ export interface ScheduleGateway {
   delete(scheduleId: string): Promise<void>;
   /** Replaces spec, action, policies and state of an existing schedule. */
   update(scheduleId: string, options: ScheduleUpdateOptions): Promise<void>;
-  setPaused(scheduleId: string, paused: boolean, note: string): Promise<void>;
 }
 
 export function temporalScheduleGateway(schedules: ScheduleClient): ScheduleGateway {
@@ -28,10 +27,6 @@ export function temporalScheduleGateway(schedules: ScheduleClient): ScheduleGate
     },
     async update(scheduleId, options) {
       await schedules.getHandle(scheduleId).update(() => options);
-    },
-    async setPaused(scheduleId, paused, note) {
-      const handle = schedules.getHandle(scheduleId);
-      await (paused ? handle.pause(note) : handle.unpause(note));
     },
     async delete(scheduleId) {
       try {

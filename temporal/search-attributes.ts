@@ -7,11 +7,7 @@ export const workspaceIdKey = defineSearchAttributeKey('TributaryWorkspaceId', S
 /** Registered on the dev server at start (`--search-attribute Name=Keyword`). */
 export const searchAttributeNames = [connectorIdKey.name, connectorTypeKey.name, workspaceIdKey.name];
 
-export function connectorSearchAttributes(connector: {
-  id: string;
-  type: string;
-  workspaceId: string;
-}): TypedSearchAttributes {
+export function connectorSearchAttributes(connector: { id: string; type: string; workspaceId: string }): TypedSearchAttributes {
   return new TypedSearchAttributes([
     { key: connectorIdKey, value: connector.id },
     { key: connectorTypeKey, value: connector.type },

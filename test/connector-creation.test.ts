@@ -87,11 +87,7 @@ describe.each(dialects)('connector creation on %s', (dialect) => {
   });
 
   it('generates an id on POST and maps each schedule type', async () => {
-    const cases = [
-      { type: 'manual' },
-      { type: 'interval', everySeconds: 3600 },
-      { type: 'once', at: new Date(Date.now() + 86_400_000).toISOString() },
-    ];
+    const cases = [{ type: 'manual' }, { type: 'interval', everySeconds: 3600 }, { type: 'once', at: new Date(Date.now() + 86_400_000).toISOString() }];
     for (const schedule of cases) {
       const response = await call(app, 'POST', '/v1/connectors', { key, body: webScraper({ schedule }) });
       expect(response.status).toBe(201);
@@ -189,14 +185,44 @@ describe.each(dialects)('connector creation on %s', (dialect) => {
       { name: 'missing name', body: omit(webScraper(), 'name'), path: ['name'], message: /./ },
       { name: 'missing config field', body: { ...webScraper(), config: { extractionType: 'all' } }, path: ['config', 'url'], message: /./ },
       { name: 'wrong type', body: { ...webScraper(), name: 42 }, path: ['name'], message: /string/ },
-      { name: 'wrong enum', body: { ...webScraper(), config: { url: 'https://x.example', extractionType: 'some' } }, path: ['config', 'extractionType'], message: /single|all/ },
+      {
+        name: 'wrong enum',
+        body: { ...webScraper(), config: { url: 'https://x.example', extractionType: 'some' } },
+        path: ['config', 'extractionType'],
+        message: /single|all/,
+      },
       { name: 'unknown field', body: { ...webScraper(), colour: 'blue' }, path: [], message: /colour/ },
-      { name: 'bad cron', body: webScraper({ schedule: { type: 'cron', expression: '61 * * * *' } }), path: ['schedule', 'expression'], message: /invalid cron/ },
-      { name: 'cron with six fields', body: webScraper({ schedule: { type: 'cron', expression: '0 0 3 * * *' } }), path: ['schedule', 'expression'], message: /five fields/ },
-      { name: 'bad time zone', body: webScraper({ schedule: { type: 'cron', expression: '0 3 * * *', timezone: 'Mars/Olympus' } }), path: ['schedule', 'timezone'], message: /IANA/ },
-      { name: 'interval under a minute', body: webScraper({ schedule: { type: 'interval', everySeconds: 5 } }), path: ['schedule', 'everySeconds'], message: /60/ },
+      {
+        name: 'bad cron',
+        body: webScraper({ schedule: { type: 'cron', expression: '61 * * * *' } }),
+        path: ['schedule', 'expression'],
+        message: /invalid cron/,
+      },
+      {
+        name: 'cron with six fields',
+        body: webScraper({ schedule: { type: 'cron', expression: '0 0 3 * * *' } }),
+        path: ['schedule', 'expression'],
+        message: /five fields/,
+      },
+      {
+        name: 'bad time zone',
+        body: webScraper({ schedule: { type: 'cron', expression: '0 3 * * *', timezone: 'Mars/Olympus' } }),
+        path: ['schedule', 'timezone'],
+        message: /IANA/,
+      },
+      {
+        name: 'interval under a minute',
+        body: webScraper({ schedule: { type: 'interval', everySeconds: 5 } }),
+        path: ['schedule', 'everySeconds'],
+        message: /60/,
+      },
       { name: 'once in the past', body: webScraper({ schedule: { type: 'once', at: '2001-01-01T00:00:00Z' } }), path: ['schedule', 'at'], message: /future/ },
-      { name: '17 metadata pairs', body: webScraper({ metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) }), path: ['metadata'], message: /16/ },
+      {
+        name: '17 metadata pairs',
+        body: webScraper({ metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) }),
+        path: ['metadata'],
+        message: /16/,
+      },
       { name: '65-character metadata key', body: webScraper({ metadata: { ['k'.repeat(65)]: 'v' } }), path: ['metadata', 'k'.repeat(65)], message: /64/ },
       { name: '513-character metadata value', body: webScraper({ metadata: { team: 'v'.repeat(513) } }), path: ['metadata', 'team'], message: /512/ },
       { name: 'non-http url', body: { ...webScraper(), config: { url: 'file:///etc/passwd' } }, path: ['config', 'url'], message: /http/ },
@@ -214,9 +240,7 @@ describe.each(dialects)('connector creation on %s', (dialect) => {
         expect(paths).toContainEqual(path);
       }
       expect(await countConnectors(database, id)).toBe(0);
-      await expect(client.workflow.getHandle(workflowIds.createConnector(id)).describe()).rejects.toBeInstanceOf(
-        WorkflowNotFoundError,
-      );
+      await expect(client.workflow.getHandle(workflowIds.createConnector(id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     });
 
     it('refuses an invalid id in the path', async () => {

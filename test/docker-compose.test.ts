@@ -6,12 +6,10 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { envSchema } from '../config/env.ts';
 import { WORKER_NODE_FLAGS } from '../worker/node-flags.ts';
-import { projectRoot } from './support/processes.ts';
+import { projectRoot } from '../tools/processes.ts';
 
 const require = createRequire(import.meta.url);
-const composeSchema = JSON.parse(
-  readFileSync(path.join(path.dirname(require.resolve('dclint/package.json')), 'schemas', 'compose.schema.json'), 'utf8'),
-);
+const composeSchema = JSON.parse(readFileSync(path.join(path.dirname(require.resolve('dclint/package.json')), 'schemas', 'compose.schema.json'), 'utf8'));
 const compose = parse(readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true });
 
 describe('docker-compose.yml', () => {
@@ -30,9 +28,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('describes Temporal on PostgreSQL, its UI, and the API and worker built from this repository', () => {
-    expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'api', 'worker']),
-    );
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'api', 'worker']));
     expect(compose.services.temporal.environment.DB).toBe('postgres12');
     expect(compose.services.temporal.environment.POSTGRES_SEEDS).toBe('postgresql');
     for (const name of ['api', 'worker']) {
@@ -60,11 +56,29 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('builds an image that copies every runtime folder', () => {
+  it('builds an image holding every folder the entry points import', () => {
     const dockerfile = readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8');
-    for (const folder of ['api', 'activities', 'config', 'connectors', 'db', 'domain', 'temporal', 'worker', 'workflows']) {
-      expect(dockerfile).toContain(`COPY ${folder} ./${folder}`);
-    }
     expect(dockerfile).toMatch(/^FROM node:24/m);
+    expect(dockerfile).toMatch(/^COPY \. \.$/m);
+    const ignored = readFileSync(path.join(projectRoot, '.dockerignore'), 'utf8').split('\n').filter(Boolean);
+    const folders = importedFolders(['api/main.ts', 'worker/main.ts', 'scripts/migrate.ts']);
+    expect(folders).toEqual(expect.arrayContaining(['api', 'application', 'workflows', 'activities', 'connectors', 'db', 'domain']));
+    expect(folders.filter((folder) => ignored.includes(folder))).toEqual([]);
   });
 });
+
+/** Top-level folders reached from the entry points through relative imports, followed file by file. */
+function importedFolders(entries: string[]): string[] {
+  const seen = new Set<string>();
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const source = readFileSync(path.join(projectRoot, file), 'utf8');
+    for (const match of source.matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+\.ts)'/g)) {
+      queue.push(path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), match[1]!)));
+    }
+  }
+  return [...new Set([...seen].map((file) => file.split(path.sep)[0]!))].sort();
+}

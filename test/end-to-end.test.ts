@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
-import { freePort } from './support/ports.ts';
-import { descendants, isAlive, runEntryPoint, type RunningProcess } from './support/processes.ts';
+import { freePort } from '../tools/ports.ts';
+import { descendants, isAlive, runEntryPoint, type RunningProcess } from '../tools/processes.ts';
 
 /** The environment of a fresh machine: no Tributary or Temporal settings beyond what a test passes. */
 function baseEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -5,7 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { findOrBuildTemporalCli } from '../temporal/cli.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
 import { bundleWorkflows } from '../worker/create-worker.ts';
-import { freePort } from './support/ports.ts';
+import { freePort } from '../tools/ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

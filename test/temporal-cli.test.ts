@@ -34,9 +34,9 @@ describe('finding the Temporal CLI', () => {
   });
 
   it('refuses a TEMPORAL_CLI_PATH that is not an executable', async () => {
-    await expect(
-      findOrBuildTemporalCli({ explicitPath: path.join(scratch, 'missing'), cacheDir: scratch, environment: { PATH: '' } }),
-    ).rejects.toThrow(/TEMPORAL_CLI_PATH points to .*missing/);
+    await expect(findOrBuildTemporalCli({ explicitPath: path.join(scratch, 'missing'), cacheDir: scratch, environment: { PATH: '' } })).rejects.toThrow(
+      /TEMPORAL_CLI_PATH points to .*missing/,
+    );
   });
 
   it('starts the dev server with the search attributes and persistent state', () => {
@@ -46,8 +46,6 @@ describe('finding the Temporal CLI', () => {
     expect(args.join(' ')).toContain('--search-attribute TributaryWorkspaceId=Keyword');
     expect(args.join(' ')).toContain(`--db-filename ${path.join(scratch, 'state', 'temporal.sqlite')}`);
     expect(args).not.toContain('--namespace');
-    expect(devServerArgs({ cliPath: 'temporal', port: 1, uiPort: 2, namespace: 'tributary' })).toEqual(
-      expect.arrayContaining(['--namespace', 'tributary']),
-    );
+    expect(devServerArgs({ cliPath: 'temporal', port: 1, uiPort: 2, namespace: 'tributary' })).toEqual(expect.arrayContaining(['--namespace', 'tributary']));
   });
 });

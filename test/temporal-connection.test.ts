@@ -2,15 +2,27 @@ import { isGrpcCancelledError } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { connectClient } from '../temporal/connection.ts';
 import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
-import { freePort } from './support/ports.ts';
+import { freePort } from '../tools/ports.ts';
 
 describe('a Temporal client connection', () => {
   let server: DevServer | undefined;
   afterAll(async () => server?.stop());
 
   it('closes while a call is still retrying, and the retry ends quietly instead of throwing from its timer', async () => {
-    server = await startDevServer({ cliPath: inject('temporalCliPath'), port: await freePort(), uiPort: await freePort(), namespace: 'default', readyTimeoutMs: 120_000 });
-    const client = await connectClient({ temporalAddress: server.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TLS_CERT_PATH: undefined, TEMPORAL_TLS_KEY_PATH: undefined, TEMPORAL_API_KEY: undefined });
+    server = await startDevServer({
+      cliPath: inject('temporalCliPath'),
+      port: await freePort(),
+      uiPort: await freePort(),
+      namespace: 'default',
+      readyTimeoutMs: 120_000,
+    });
+    const client = await connectClient({
+      temporalAddress: server.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TLS_CERT_PATH: undefined,
+      TEMPORAL_TLS_KEY_PATH: undefined,
+      TEMPORAL_API_KEY: undefined,
+    });
     await server.stop();
 
     const uncaught: unknown[] = [];

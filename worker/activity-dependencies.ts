@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { ActivityDependencies } from '../activities/index.ts';
-import { AddressPolicy } from '../connectors/http/address-policy.ts';
-import { createGuardedFetch } from '../connectors/http/guarded-fetch.ts';
+import { AddressPolicy } from '../net/address-policy.ts';
+import { createGuardedFetch } from '../net/guarded-fetch.ts';
 import type { Db } from '../db/database.ts';
 import { createSecretCipher } from '../secrets/cipher.ts';
 import { temporalScheduleGateway } from '../temporal/schedule-gateway.ts';

@@ -2,25 +2,42 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 
 /** Database steps: retried for a while, since an outage of the database is temporary. */
-export const databaseSteps = proxyActivities<Activities>({
+export const databaseSteps = proxyActivities<
+  Pick<
+    Activities,
+    | 'applyConnectorChanges'
+    | 'beginSync'
+    | 'bindConnectorCredential'
+    | 'getConnector'
+    | 'insertConnector'
+    | 'restartSync'
+    | 'setConnectorState'
+    | 'storeSealedCredential'
+  >
+>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', maximumAttempts: 10 },
 });
 
 /** Steps whose failure is compensated: a few attempts only, since the caller is waiting. */
-export const compensatedSteps = proxyActivities<Activities>({
+export const compensatedSteps = proxyActivities<Pick<Activities, 'createConnectorSchedules' | 'reconcileConnectorSchedules'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
 /** Checks talk to the source; a refused credential comes back as a value, not an error. */
-export const checkSteps = proxyActivities<Activities>({
+export const checkSteps = proxyActivities<Pick<Activities, 'checkConnectorCredential'>>({
   startToCloseTimeout: '90 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 });
 
 /** Compensations and clean-ups retry until they succeed: they must not be left half done. */
-export const cleanupSteps = proxyActivities<Activities>({
+export const cleanupSteps = proxyActivities<
+  Pick<
+    Activities,
+    'cancelConnectorRuns' | 'deleteConnectorData' | 'deleteConnectorSchedules' | 'removeCreatedConnectorRow' | 'removeCreatedSchedules' | 'restoreConnector'
+  >
+>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });

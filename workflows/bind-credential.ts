@@ -1,6 +1,6 @@
-import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
 import type { Connector } from '../domain/connector.ts';
-import { checkSteps, cleanupSteps, compensatedSteps, databaseSteps, failureReason } from './activity-proxies.ts';
+import { checkSteps, cleanupSteps, compensatedSteps, databaseSteps } from './activity-proxies.ts';
+import { compensated } from './compensation.ts';
 
 /**
  * Input of `bindCredential`, workflow id `connector-bind-<connectorId>`.
@@ -21,15 +21,13 @@ export async function bindCredential(input: BindCredentialInput): Promise<BindCr
   const check = await checkSteps.checkConnectorCredential(input);
   if (!check.ok) return { ok: false, reason: check.reason };
   const { previous, current } = await databaseSteps.bindConnectorCredential(input);
-  try {
-    await compensatedSteps.reconcileConnectorSchedules({ connectorId: input.connectorId });
-  } catch (error) {
-    await CancellationScope.nonCancellable(() => cleanupSteps.restoreConnector(previous));
-    throw ApplicationFailure.create({
+  await compensated(
+    () => compensatedSteps.reconcileConnectorSchedules({ connectorId: input.connectorId }),
+    () => cleanupSteps.restoreConnector(previous),
+    {
       type: 'ScheduleUpdateFailed',
-      message: `The schedules of connector ${input.connectorId} could not be resumed, so the binding was undone: ${failureReason(error).message}`,
-      nonRetryable: true,
-    });
-  }
+      message: (reason) => `The schedules of connector ${input.connectorId} could not be resumed, so the binding was undone: ${reason}`,
+    },
+  );
   return { ok: true, connector: current };
 }

@@ -1,7 +1,8 @@
-import { ApplicationFailure, CancellationScope, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { SealedCredentialRow } from '../activities/credential-activities.ts';
 import type { Connector } from '../domain/connector.ts';
-import { checkSteps, cleanupSteps, compensatedSteps, databaseSteps, failureReason } from './activity-proxies.ts';
+import { checkSteps, cleanupSteps, compensatedSteps, databaseSteps } from './activity-proxies.ts';
+import { compensated } from './compensation.ts';
 
 /**
  * Input of `createConnector`, workflow id `connector-create-<connectorId>`.
@@ -37,23 +38,20 @@ export async function createConnector(input: CreateConnectorInput): Promise<Conn
     if (!check.ok) authReason = check.reason;
   }
 
-  try {
-    await compensatedSteps.createConnectorSchedules({ connectorId: connector.id, creationId, paused: authReason !== null });
-  } catch (error) {
-    await CancellationScope.nonCancellable(async () => {
+  await compensated(
+    () => compensatedSteps.createConnectorSchedules({ connectorId: connector.id, creationId, paused: authReason !== null }),
+    async () => {
       await cleanupSteps.removeCreatedSchedules({ connectorId: connector.id, creationId });
       await cleanupSteps.removeCreatedConnectorRow({
         connectorId: connector.id,
         ...(input.inlineCredential ? { inlineCredentialId: input.inlineCredential.id } : {}),
       });
-    });
-    const reason = failureReason(error);
-    throw ApplicationFailure.create({
-      type: reason.type ?? 'ScheduleCreationFailed',
-      message: `The schedule of connector ${connector.id} could not be created, so the connector was removed: ${reason.message}`,
-      nonRetryable: true,
-    });
-  }
+    },
+    {
+      type: 'ScheduleCreationFailed',
+      message: (reason) => `The schedule of connector ${connector.id} could not be created, so the connector was removed: ${reason}`,
+    },
+  );
   return authReason === null
     ? databaseSteps.setConnectorState({ connectorId: connector.id, state: 'connected', reason: null })
     : databaseSteps.setConnectorState({ connectorId: connector.id, state: 'auth_required', reason: authReason });

@@ -1,7 +1,7 @@
-import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
 import type { Connector } from '../domain/connector.ts';
 import type { ConnectorState } from '../domain/connector-state.ts';
-import { cleanupSteps, compensatedSteps, databaseSteps, failureReason } from './activity-proxies.ts';
+import { cleanupSteps, compensatedSteps, databaseSteps } from './activity-proxies.ts';
+import { compensated } from './compensation.ts';
 
 /**
  * Input of `pauseConnector` (id `connector-pause-<connectorId>`) and `resumeConnector`
@@ -15,16 +15,14 @@ export interface ConnectorStateChangeInput {
 async function changeState(connectorId: string, state: ConnectorState, reason: string | null): Promise<Connector> {
   const previous = await databaseSteps.getConnector(connectorId);
   const current = await databaseSteps.setConnectorState({ connectorId, state, reason });
-  try {
-    await compensatedSteps.reconcileConnectorSchedules({ connectorId });
-  } catch (error) {
-    await CancellationScope.nonCancellable(() => cleanupSteps.restoreConnector(previous));
-    throw ApplicationFailure.create({
+  await compensated(
+    () => compensatedSteps.reconcileConnectorSchedules({ connectorId }),
+    () => cleanupSteps.restoreConnector(previous),
+    {
       type: 'ScheduleUpdateFailed',
-      message: `The schedules of connector ${connectorId} could not follow, so its state was put back: ${failureReason(error).message}`,
-      nonRetryable: true,
-    });
-  }
+      message: (reason) => `The schedules of connector ${connectorId} could not follow, so its state was put back: ${reason}`,
+    },
+  );
   return current;
 }
 

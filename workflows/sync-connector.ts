@@ -17,14 +17,14 @@ import { progressEstimate } from '../domain/sync-progress.ts';
 import { databaseSteps, failureReason } from './activity-proxies.ts';
 
 /** Pages go through the source, which may be slow or rate-limited: long timeouts, heartbeats, patient retries. */
-const pageSteps = proxyActivities<Activities>({
+const pageSteps = proxyActivities<Pick<Activities, 'syncPage'>>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 12 },
 });
 
 /** Ending a job must happen even after a failure or a cancel. */
-const finishSteps = proxyActivities<Activities>({
+const finishSteps = proxyActivities<Pick<Activities, 'finishSync'>>({
   startToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -60,8 +60,14 @@ export const cancelSignal = defineSignal('cancel');
 export const resyncSignal = defineSignal('resync');
 
 /**
- * Input of `syncConnector`, workflow id `connector-sync-<connectorId>` (schedules append a timestamp).
- * @example { connectorId: 'conn_1', trigger: 'manual', mode: 'incremental', jobId: 'job_1' }
+ * Input of `syncConnector`. The API queues a job and starts workflow `connector-sync-<connectorId>-<jobId>`;
+ * a schedule starts `connector-sync-<connectorId>` (Temporal appends the scheduled time) with no job,
+ * and the run opens its own.
+ * @example
+ * // POST /v1/connectors/{id}/sync
+ * { connectorId: 'conn_3f2a9c', trigger: 'manual', mode: 'full', jobId: 'job_8d41e07b' }
+ * // the connector's sync schedule
+ * { connectorId: 'conn_3f2a9c', trigger: 'schedule' }
  */
 export interface SyncConnectorInput {
   connectorId: string;
@@ -75,9 +81,7 @@ export interface SyncConnectorInput {
   pagesPerRun?: number;
 }
 
-export type SyncConnectorResult =
-  | { status: 'succeeded' | 'canceled' | 'failed'; jobId: string }
-  | { status: 'skipped'; activeJobId: string };
+export type SyncConnectorResult = { status: 'succeeded' | 'canceled' | 'failed'; jobId: string } | { status: 'skipped'; activeJobId: string };
 
 /**
  * Reads the source page by page; each page is one activity that reads, parses and upserts, so no

@@ -1,6 +1,6 @@
-import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
 import type { Connector, ConnectorChanges } from '../domain/connector.ts';
-import { cleanupSteps, compensatedSteps, databaseSteps, failureReason } from './activity-proxies.ts';
+import { cleanupSteps, compensatedSteps, databaseSteps } from './activity-proxies.ts';
+import { compensated } from './compensation.ts';
 
 /**
  * Input of `updateConnector`, workflow id `connector-update-<connectorId>`.
@@ -14,20 +14,17 @@ export interface UpdateConnectorInput {
 /** Updates the row, then the Temporal Schedules; if the schedules cannot follow, the row is put back. */
 export async function updateConnector(input: UpdateConnectorInput): Promise<Connector> {
   const { previous, current } = await databaseSteps.applyConnectorChanges(input);
-  try {
-    await compensatedSteps.reconcileConnectorSchedules({ connectorId: input.connectorId });
-  } catch (error) {
-    await CancellationScope.nonCancellable(async () => {
+  await compensated(
+    () => compensatedSteps.reconcileConnectorSchedules({ connectorId: input.connectorId }),
+    async () => {
       await cleanupSteps.restoreConnector(previous);
       // Best effort: a schedule that took part of the change is put back too, unless the service is still down.
       await compensatedSteps.reconcileConnectorSchedules({ connectorId: input.connectorId }).catch(() => undefined);
-    });
-    const reason = failureReason(error);
-    throw ApplicationFailure.create({
-      type: reason.type ?? 'ScheduleUpdateFailed',
-      message: `The schedules of connector ${input.connectorId} could not be updated, so the change was undone: ${reason.message}`,
-      nonRetryable: true,
-    });
-  }
+    },
+    {
+      type: 'ScheduleUpdateFailed',
+      message: (reason) => `The schedules of connector ${input.connectorId} could not be updated, so the change was undone: ${reason}`,
+    },
+  );
   return current;
 }

@@ -1,7 +1,6 @@
+import { deleteCredential } from '../../application/credentials.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { connectorsUsingCredential, deleteCredentialRow, findWorkspaceCredentialRow } from '../../db/repositories/credentials.ts';
-import type { ApiDependencies } from '../dependencies.ts';
-import { ApiError } from '../errors.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
 import { bearerSecurity, errorResponses } from '../openapi-schemas.ts';
 import type { AppEnv } from '../principal.ts';
 
@@ -19,18 +18,9 @@ const route = createRoute({
   },
 });
 
-export function registerDeleteCredential(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+export function registerDeleteCredential(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
-    const { id } = c.req.valid('param');
-    const row = await findWorkspaceCredentialRow(deps.db, c.get('principal').workspaceId, id);
-    if (!row) throw new ApiError(404, 'not_found', `Credential ${id} not found`);
-    const users = await connectorsUsingCredential(deps.db, id);
-    if (users.length > 0) {
-      throw new ApiError(409, 'conflict', `Credential ${id} is used by ${users.length} connector(s); unbind or delete them first`, {
-        connectorIds: users,
-      });
-    }
-    await deleteCredentialRow(deps.db, id);
+    await deleteCredential(deps, c.get('principal').workspaceId, c.req.valid('param').id);
     return c.body(null, 204);
   });
 }

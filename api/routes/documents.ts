@@ -1,8 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { workspaceHasCollection } from '../../db/repositories/connectors.ts';
-import { findWorkspaceDocument, listCollectionDocuments } from '../../db/repositories/documents.ts';
-import type { ApiDependencies } from '../dependencies.ts';
-import { ApiError } from '../errors.ts';
+import { getDocument, listDocuments } from '../../application/documents.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
 import { listQuerySchema, pageEnvelope } from '../list-query.ts';
 import { bearerSecurity, dataEnvelope, errorResponses } from '../openapi-schemas.ts';
 import type { AppEnv } from '../principal.ts';
@@ -54,28 +52,11 @@ const get = createRoute({
   },
 });
 
-export function registerDocuments(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+export function registerDocuments(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(list, async (c) => {
-    const query = c.req.valid('query');
-    const { collection } = c.req.valid('param');
-    // A collection exists for a workspace while one of its connectors writes to it.
-    if (!(await workspaceHasCollection(deps.db, c.get('principal').workspaceId, collection))) {
-      throw new ApiError(404, 'not_found', `Collection ${collection} not found`);
-    }
-    const page = await listCollectionDocuments(deps.db, {
-      workspaceId: c.get('principal').workspaceId,
-      collection,
-      connectorId: query.connectorId,
-      q: query.q,
-      cursor: query.cursor,
-      limit: query.limit,
-    });
+    const { connectorId, q, cursor, limit } = c.req.valid('query');
+    const page = await listDocuments(deps, c.get('principal').workspaceId, c.req.valid('param').collection, { connectorId, q, cursor, limit });
     return c.json({ data: page.items, nextCursor: page.nextCursor }, 200);
   });
-  app.openapi(get, async (c) => {
-    const { id } = c.req.valid('param');
-    const document = await findWorkspaceDocument(deps.db, c.get('principal').workspaceId, id);
-    if (!document) throw new ApiError(404, 'not_found', `Document ${id} not found`);
-    return c.json({ data: document }, 200);
-  });
+  app.openapi(get, async (c) => c.json({ data: await getDocument(deps, c.get('principal').workspaceId, c.req.valid('param').id) }, 200));
 }

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { connectorSchema } from '../../domain/connector.ts';
-import { requireWorkspaceConnector } from '../connector-lookup.ts';
-import type { ApiDependencies } from '../dependencies.ts';
+import { connectorSchema } from '../../application/connector-schemas.ts';
+import { requireConnector } from '../../application/connector-lookup.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
 import { bearerSecurity, dataEnvelope, errorResponses } from '../openapi-schemas.ts';
 import { presentConnector } from '../present-connector.ts';
 import type { AppEnv } from '../principal.ts';
@@ -19,9 +19,9 @@ const route = createRoute({
   },
 });
 
-export function registerGetConnector(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+export function registerGetConnector(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
-    const connector = await requireWorkspaceConnector(deps, c.get('principal').workspaceId, c.req.valid('param').id);
+    const connector = await requireConnector(deps, c.get('principal').workspaceId, c.req.valid('param').id);
     return c.json({ data: presentConnector(deps, connector) }, 200);
   });
 }

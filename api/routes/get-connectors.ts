@@ -1,8 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { listConnectors } from '../../db/repositories/connectors.ts';
-import { connectorSchema } from '../../domain/connector.ts';
+import { listWorkspaceConnectors } from '../../application/list-connectors.ts';
+import { connectorSchema } from '../../application/connector-schemas.ts';
 import { connectorStates } from '../../domain/connector-state.ts';
-import type { ApiDependencies } from '../dependencies.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
 import { listQuerySchema, pageEnvelope } from '../list-query.ts';
 import { bearerSecurity, errorResponses } from '../openapi-schemas.ts';
 import { presentConnector } from '../present-connector.ts';
@@ -27,9 +27,9 @@ const route = createRoute({
   },
 });
 
-export function registerGetConnectors(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+export function registerGetConnectors(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
-    const page = await listConnectors(deps.db, c.get('principal').workspaceId, c.req.valid('query'));
+    const page = await listWorkspaceConnectors(deps, c.get('principal').workspaceId, c.req.valid('query'));
     return c.json({ data: page.items.map((connector) => presentConnector(deps, connector)), nextCursor: page.nextCursor }, 200);
   });
 }

@@ -1,8 +1,7 @@
+import { getCredential, listWorkspaceCredentials } from '../../application/credentials.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { findWorkspaceCredentialRow, listCredentials, toCredential } from '../../db/repositories/credentials.ts';
 import { credentialSchema } from '../../domain/credential.ts';
-import type { ApiDependencies } from '../dependencies.ts';
-import { ApiError } from '../errors.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
 import { listQuerySchema, pageEnvelope } from '../list-query.ts';
 import { bearerSecurity, dataEnvelope, errorResponses } from '../openapi-schemas.ts';
 import type { AppEnv } from '../principal.ts';
@@ -33,16 +32,10 @@ const getRoute = createRoute({
   },
 });
 
-export function registerGetCredentials(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+export function registerGetCredentials(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(listRoute, async (c) => {
-    const query = c.req.valid('query');
-    const page = await listCredentials(deps.db, c.get('principal').workspaceId, query);
+    const page = await listWorkspaceCredentials(deps, c.get('principal').workspaceId, c.req.valid('query'));
     return c.json({ data: page.items, nextCursor: page.nextCursor }, 200);
   });
-  app.openapi(getRoute, async (c) => {
-    const { id } = c.req.valid('param');
-    const row = await findWorkspaceCredentialRow(deps.db, c.get('principal').workspaceId, id);
-    if (!row) throw new ApiError(404, 'not_found', `Credential ${id} not found`);
-    return c.json({ data: toCredential(row) }, 200);
-  });
+  app.openapi(getRoute, async (c) => c.json({ data: await getCredential(deps, c.get('principal').workspaceId, c.req.valid('param').id) }, 200));
 }

@@ -26,8 +26,5 @@ const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#docs
 export function registerDocs(app: OpenAPIHono<AppEnv>): void {
   app.get('/docs', (c) => c.html(page));
   app.get('/docs/assets/docs-init.js', (c) => c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
-  app.use(
-    '/docs/assets/*',
-    serveStatic({ root: swaggerUiRoot, rewriteRequestPath: (p) => p.replace(/^\/docs\/assets/, '') }),
-  );
+  app.use('/docs/assets/*', serveStatic({ root: swaggerUiRoot, rewriteRequestPath: (p) => p.replace(/^\/docs\/assets/, '') }));
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { ApiDependencies } from '../dependencies.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
 import type { AppEnv } from '../principal.ts';
 
 const check = z.enum(['ok', 'unreachable']);
@@ -28,12 +28,18 @@ const readiness = createRoute({
   },
 });
 
-export function registerHealth(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+export function registerHealth(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(liveness, (c) => c.json({ status: 'ok' as const }, 200));
   app.openapi(readiness, async (c) => {
     const [database, temporal] = await Promise.all([
-      sql`select 1`.execute(deps.db).then(() => 'ok' as const, () => 'unreachable' as const),
-      deps.temporal.workflowService.getSystemInfo({}).then(() => 'ok' as const, () => 'unreachable' as const),
+      sql`select 1`.execute(deps.db).then(
+        () => 'ok' as const,
+        () => 'unreachable' as const,
+      ),
+      deps.temporal.workflowService.getSystemInfo({}).then(
+        () => 'ok' as const,
+        () => 'unreachable' as const,
+      ),
     ]);
     const ready = database === 'ok' && temporal === 'ok';
     const body = { status: ready ? ('ok' as const) : ('unavailable' as const), checks: { database, temporal } };

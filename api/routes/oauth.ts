@@ -1,16 +1,17 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { connectorSchema } from '../../domain/connector.ts';
-import { requireWorkspaceConnector } from '../connector-lookup.ts';
-import { runCredentialBinding } from '../credential-binding.ts';
-import type { ApiDependencies } from '../dependencies.ts';
-import { ApiError } from '../errors.ts';
-import { completeConsent, startConsent } from '../oauth-consent.ts';
+import { connectorSchema } from '../../application/connector-schemas.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
+import { AppError } from '../../application/errors.ts';
+import { authorizeConnector, connectThroughConsent } from '../../application/oauth-consent.ts';
 import { bearerSecurity, dataEnvelope, errorResponses } from '../openapi-schemas.ts';
 import { presentConnector } from '../present-connector.ts';
 import type { AppEnv } from '../principal.ts';
 
 const typeParam = z.object({ type: z.string() });
-const callbackBody = z.object({ code: z.string().min(1).max(4096), state: z.string().min(1).max(512) }).strict().meta({ id: 'OAuthCallback' });
+const callbackBody = z
+  .object({ code: z.string().min(1).max(4096), state: z.string().min(1).max(512) })
+  .strict()
+  .meta({ id: 'OAuthCallback' });
 
 const authorize = createRoute({
   method: 'get',
@@ -31,7 +32,8 @@ const callbackPost = createRoute({
   path: '/v1/connectors/oauth/{type}/callback',
   tags: ['OAuth'],
   summary: 'Complete OAuth consent',
-  description: 'Exchanges the code once, stores the tokens encrypted in the connector’s credential and runs the binding workflow. The `state` authorizes the call.',
+  description:
+    'Exchanges the code once, stores the tokens encrypted in the connector’s credential and runs the binding workflow. The `state` authorizes the call.',
   request: { params: typeParam, body: { required: true, content: { 'application/json': { schema: callbackBody } } } },
   responses: {
     200: { description: 'Connected', content: { 'application/json': { schema: dataEnvelope(connectorSchema) } } },
@@ -44,7 +46,10 @@ const callbackGet = createRoute({
   path: '/v1/connectors/oauth/{type}/callback',
   tags: ['OAuth'],
   summary: 'Complete OAuth consent (browser redirect from the provider)',
-  request: { params: typeParam, query: callbackBody.extend({ code: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() }).loose() },
+  request: {
+    params: typeParam,
+    query: callbackBody.extend({ code: z.string().optional(), error: z.string().optional(), error_description: z.string().optional() }).loose(),
+  },
   responses: {
     200: { description: 'Connected', content: { 'application/json': { schema: dataEnvelope(connectorSchema) } } },
     ...errorResponses(400, 409, 422, 503),
@@ -54,30 +59,24 @@ const callbackGet = createRoute({
 /** Paths reached by the provider's redirect, without an API key: the single-use state is the authority. */
 export const publicOAuthPaths = /^\/v1\/connectors\/oauth\/[^/]+\/callback$/;
 
-export function registerOAuth(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+export function registerOAuth(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(authorize, async (c) => {
-    const { type } = c.req.valid('param');
-    const connector = await requireWorkspaceConnector(deps, c.get('principal').workspaceId, c.req.valid('query').connectorId);
-    if (connector.type !== type) throw new ApiError(400, 'invalid_request', `Connector ${connector.id} is a ${connector.type} connector, not ${type}`);
-    return c.json({ data: { authUrl: await startConsent(deps, connector) } }, 200);
+    const authUrl = await authorizeConnector(deps, c.get('principal').workspaceId, c.req.valid('param').type, c.req.valid('query').connectorId);
+    return c.json({ data: { authUrl } }, 200);
   });
-
-  async function finish(type: string, code: string, state: string) {
-    const connector = await completeConsent(deps, type, { code, state });
-    const credentialId = connector.credentialId;
-    if (!credentialId) throw new ApiError(409, 'conflict', `Connector ${connector.id} lost its credential during consent`);
-    return presentConnector(deps, await runCredentialBinding(deps, connector, credentialId));
-  }
-
   app.openapi(callbackPost, async (c) => {
-    const { code, state } = c.req.valid('json');
-    return c.json({ data: await finish(c.req.valid('param').type, code, state) }, 200);
+    const connector = await connectThroughConsent(deps, c.req.valid('param').type, c.req.valid('json'));
+    return c.json({ data: presentConnector(deps, connector) }, 200);
   });
   app.openapi(callbackGet, async (c) => {
     const query = c.req.valid('query');
     if (query.error || !query.code) {
-      throw new ApiError(400, 'invalid_request', `The provider refused consent: ${query.error ?? 'no code'}${query.error_description ? ` (${query.error_description})` : ''}`);
+      throw new AppError(
+        'invalid_request',
+        `The provider refused consent: ${query.error ?? 'no code'}${query.error_description ? ` (${query.error_description})` : ''}`,
+      );
     }
-    return c.json({ data: await finish(c.req.valid('param').type, query.code, query.state) }, 200);
+    const connector = await connectThroughConsent(deps, c.req.valid('param').type, { code: query.code, state: query.state });
+    return c.json({ data: presentConnector(deps, connector) }, 200);
   });
 }

@@ -1,11 +1,8 @@
+import { updateConnector } from '../../application/update-connector.ts';
+import { patchConnectorBodySchema } from '../../domain/connector.ts';
+import { connectorSchema } from '../../application/connector-schemas.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { findConnectorDefinition } from '../../connectors/registry.ts';
-import { connectorSchema, patchConnectorBodySchema, type ConnectorChanges } from '../../domain/connector.ts';
-import { requireWorkspaceConnector } from '../connector-lookup.ts';
-import { assertConfigAccepted, assertSchedulesAccepted } from '../connector-input.ts';
-import { runConnectorUpdate } from '../connector-update.ts';
-import type { ApiDependencies } from '../dependencies.ts';
-import { ApiError } from '../errors.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
 import { bearerSecurity, dataEnvelope, errorResponses } from '../openapi-schemas.ts';
 import { presentConnector } from '../present-connector.ts';
 import type { AppEnv } from '../principal.ts';
@@ -28,29 +25,9 @@ const route = createRoute({
   },
 });
 
-export function registerPatchConnector(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+export function registerPatchConnector(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
-    const connector = await requireWorkspaceConnector(deps, c.get('principal').workspaceId, c.req.valid('param').id);
-    if (connector.state === 'deleting') throw new ApiError(409, 'conflict', `Connector ${connector.id} is being deleted`);
-    const body = c.req.valid('json');
-    assertSchedulesAccepted(body, deps.now());
-    const changes: ConnectorChanges = {};
-    if (body.name !== undefined) changes.name = body.name;
-    if (body.description !== undefined) changes.description = body.description;
-    if (body.schedule !== undefined) changes.schedule = body.schedule;
-    if (body.pruneSchedule !== undefined) changes.pruneSchedule = body.pruneSchedule;
-    if (body.metadata !== undefined) changes.metadata = body.metadata;
-    if (body.config !== undefined) {
-      const parsed = findConnectorDefinition(connector.type)?.configSchema.safeParse({ ...connector.config, ...body.config });
-      if (!parsed?.success) {
-        const issues = (parsed?.error.issues ?? []).map((issue) => ({ path: ['config', ...issue.path.map(String)], message: issue.message, code: issue.code }));
-        const first = issues[0];
-        throw new ApiError(400, 'invalid_request', `Invalid request body: ${first?.path.join('.')}: ${first?.message}`, { issues });
-      }
-      await assertConfigAccepted(deps, connector.type, parsed.data);
-      changes.config = parsed.data as Record<string, unknown>;
-    }
-    const outcome = await runConnectorUpdate(deps, connector, changes);
+    const outcome = await updateConnector(deps, c.get('principal').workspaceId, c.req.valid('param').id, c.req.valid('json'));
     return c.json({ data: presentConnector(deps, outcome.connector) }, outcome.status);
   });
 }

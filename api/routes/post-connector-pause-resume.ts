@@ -1,26 +1,19 @@
+import { pauseConnector, resumeConnector } from '../../application/pause-resume-connector.ts';
+import { connectorSchema } from '../../application/connector-schemas.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { findConnectorDefinition } from '../../connectors/registry.ts';
-import { connectorSchema, type Connector } from '../../domain/connector.ts';
-import { workflowIds } from '../../temporal/ids.ts';
-import { requireWorkspaceConnector } from '../connector-lookup.ts';
-import type { ApiDependencies } from '../dependencies.ts';
-import { ApiError } from '../errors.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
 import { bearerSecurity, dataEnvelope, errorResponses } from '../openapi-schemas.ts';
 import { presentConnector } from '../present-connector.ts';
 import type { AppEnv } from '../principal.ts';
-import { runConnectorWorkflow } from '../run-workflow.ts';
 
-const actions = {
-  pause: { workflowType: 'pauseConnector', workflowId: workflowIds.pauseConnector, summary: 'Pause the connector and its schedules' },
-  resume: { workflowType: 'resumeConnector', workflowId: workflowIds.resumeConnector, summary: 'Resume the connector and its schedules' },
-} as const;
+const summaries = { pause: 'Pause the connector and its schedules', resume: 'Resume the connector and its schedules' } as const;
 
-function route(action: keyof typeof actions) {
+function route(action: keyof typeof summaries) {
   return createRoute({
     method: 'post',
     path: `/v1/connectors/{id}/${action}`,
     tags: ['Connectors'],
-    summary: actions[action].summary,
+    summary: summaries[action],
     security: bearerSecurity,
     request: { params: z.object({ id: z.string() }) },
     responses: {
@@ -31,24 +24,13 @@ function route(action: keyof typeof actions) {
   });
 }
 
-export function registerPauseResume(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+const useCases = { pause: pauseConnector, resume: resumeConnector } as const;
+
+export function registerPauseResume(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   for (const action of ['pause', 'resume'] as const) {
     app.openapi(route(action), async (c) => {
-      const connector = await requireWorkspaceConnector(deps, c.get('principal').workspaceId, c.req.valid('param').id);
-      if (connector.state === 'deleting') throw new ApiError(409, 'conflict', `Connector ${connector.id} is being deleted`);
-      const needsCredential = (findConnectorDefinition(connector.type)?.credentialKinds.length ?? 0) > 0;
-      const outcome = await runConnectorWorkflow<Connector>(deps, {
-        workflowType: actions[action].workflowType,
-        workflowId: actions[action].workflowId(connector.id),
-        args: [{ connectorId: connector.id, needsCredential }],
-        connector,
-        summary: `${action === 'pause' ? 'Pause' : 'Resume'} connector "${connector.name}" (${connector.id})`,
-        onConflict: 'join',
-        failure: (_type, message) => new ApiError(503, 'schedule_update_failed', message),
-      });
-      return outcome.finished
-        ? c.json({ data: presentConnector(deps, outcome.result) }, 200)
-        : c.json({ data: presentConnector(deps, connector) }, 202);
+      const outcome = await useCases[action](deps, c.get('principal').workspaceId, c.req.valid('param').id);
+      return c.json({ data: presentConnector(deps, outcome.connector) }, outcome.status);
     });
   }
 }

@@ -1,11 +1,7 @@
+import { createConnector } from '../../application/create-connector.ts';
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { findConnector } from '../../db/repositories/connectors.ts';
-import { connectorSchema, createConnectorBodySchema } from '../../domain/connector.ts';
-import { newId } from '../../domain/ids.ts';
-import { newConnector, runConnectorCreation } from '../connector-creation.ts';
-import { assertConfigAccepted, assertSchedulesAccepted, creationCredential } from '../connector-input.ts';
-import type { ApiDependencies } from '../dependencies.ts';
-import { ApiError } from '../errors.ts';
+import { connectorSchema, createConnectorBodySchema } from '../../application/connector-schemas.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
 import { bearerSecurity, dataEnvelope, errorResponses } from '../openapi-schemas.ts';
 import { presentConnector } from '../present-connector.ts';
 import type { AppEnv } from '../principal.ts';
@@ -26,19 +22,9 @@ const route = createRoute({
   },
 });
 
-export function registerPostConnectors(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+export function registerPostConnectors(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
-    const { id: requestedId, credentialId, credentials, ...spec } = c.req.valid('json');
-    const now = deps.now();
-    assertSchedulesAccepted(spec, now);
-    await assertConfigAccepted(deps, spec.type, spec.config);
-    const id = requestedId ?? newId('conn');
-    if (requestedId && (await findConnector(deps.db, requestedId))) {
-      throw new ApiError(409, 'conflict', `A connector with id ${requestedId} already exists`);
-    }
-    const connector = newConnector(id, c.get('principal').workspaceId, spec, now);
-    const credential = await creationCredential(deps, connector, { credentialId, credentials });
-    const outcome = await runConnectorCreation(deps, connector, credential);
+    const outcome = await createConnector(deps, c.get('principal').workspaceId, c.req.valid('json'));
     return c.json({ data: presentConnector(deps, outcome.connector) }, outcome.status);
   });
 }

@@ -1,10 +1,7 @@
+import { bindCredential } from '../../application/bind-credential.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { findWorkspaceCredentialRow } from '../../db/repositories/credentials.ts';
-import { connectorSchema } from '../../domain/connector.ts';
-import { requireWorkspaceConnector } from '../connector-lookup.ts';
-import { runCredentialBinding } from '../credential-binding.ts';
-import type { ApiDependencies } from '../dependencies.ts';
-import { ApiError } from '../errors.ts';
+import { connectorSchema } from '../../application/connector-schemas.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
 import { bearerSecurity, dataEnvelope, errorResponses } from '../openapi-schemas.ts';
 import { presentConnector } from '../present-connector.ts';
 import type { AppEnv } from '../principal.ts';
@@ -24,14 +21,9 @@ const route = createRoute({
   },
 });
 
-export function registerBindCredential(app: OpenAPIHono<AppEnv>, deps: ApiDependencies): void {
+export function registerBindCredential(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
     const { id, credentialId } = c.req.valid('param');
-    const { workspaceId } = c.get('principal');
-    const connector = await requireWorkspaceConnector(deps, workspaceId, id);
-    if (!(await findWorkspaceCredentialRow(deps.db, workspaceId, credentialId))) {
-      throw new ApiError(404, 'not_found', `Credential ${credentialId} not found`);
-    }
-    return c.json({ data: presentConnector(deps, await runCredentialBinding(deps, connector, credentialId)) }, 200);
+    return c.json({ data: presentConnector(deps, await bindCredential(deps, c.get('principal').workspaceId, id, credentialId)) }, 200);
   });
 }

@@ -20,7 +20,9 @@ export const confluenceConfigSchema = z
   })
   .strict()
   .refine(
-    (config) => config.uploadAllData || Boolean(config.spaceKeys?.length || config.cql || config.pages?.length || config.pagesWithChildren?.length || config.folders?.length),
+    (config) =>
+      config.uploadAllData ||
+      Boolean(config.spaceKeys?.length || config.cql || config.pages?.length || config.pagesWithChildren?.length || config.folders?.length),
     { message: 'name what to sync: spaceKeys, cql, pages, pagesWithChildren, folders, or uploadAllData: true' },
   )
   .meta({ id: 'ConfluenceConfig', example: { instanceUrl: 'https://your-company.atlassian.net/wiki', spaceKeys: ['ENG'] } });
@@ -34,7 +36,7 @@ export const confluence: ConnectorDefinition<ConfluenceConfig> = {
   credentialKinds: ['api_token', 'basic'],
   async check({ config, credential, fetch }) {
     return withCredential('Confluence', credential, (credential) =>
-      httpCheck(fetch, { service: 'Confluence', url: `${config.instanceUrl}/rest/api/space?limit=1`, headers: authorizationHeader(credential) })
+      httpCheck(fetch, { service: 'Confluence', url: `${config.instanceUrl}/rest/api/space?limit=1`, headers: authorizationHeader(credential) }),
     );
   },
 };

@@ -34,7 +34,7 @@ export const googleDrive: ConnectorDefinition<GoogleDriveConfig> = {
         service: 'Google Drive',
         url: `${config.apiUrl}/drive/v3/files/${encodeURIComponent(config.rootFileId)}?fields=id,name&supportsAllDrives=true`,
         headers: authorizationHeader(credential),
-      })
+      }),
     );
   },
 };

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestInit, Response } from 'undici';
-import type { HttpFetch } from './guarded-fetch.ts';
-import { BlockedAddressError } from './guarded-fetch.ts';
+import type { HttpFetch } from '../../net/guarded-fetch.ts';
+import { BlockedAddressError } from '../../net/guarded-fetch.ts';
 import { retryAfterSeconds } from './source-errors.ts';
 
 export interface RetryOptions {

@@ -1,5 +1,5 @@
 import type { CheckResult, OpenedCredential } from '../connector-definition.ts';
-import type { HttpFetch } from './guarded-fetch.ts';
+import type { HttpFetch } from '../../net/guarded-fetch.ts';
 
 /** The Authorization header a credential implies for a plain HTTPS API. */
 export function authorizationHeader(credential: OpenedCredential | undefined): Record<string, string> {
@@ -9,9 +9,7 @@ export function authorizationHeader(credential: OpenedCredential | undefined): R
     case 'api_token': {
       // Atlassian Cloud takes the account e-mail and an API token as basic auth; others take a bearer token.
       const user = secret.email ?? secret.username;
-      return user
-        ? { authorization: `Basic ${Buffer.from(`${user}:${secret.token}`).toString('base64')}` }
-        : { authorization: `Bearer ${secret.token}` };
+      return user ? { authorization: `Basic ${Buffer.from(`${user}:${secret.token}`).toString('base64')}` } : { authorization: `Bearer ${secret.token}` };
     }
     case 'basic':
     case 'database_password':

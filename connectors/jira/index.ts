@@ -6,7 +6,10 @@ import { httpsUrl } from '../shared-schemas.ts';
 export const jiraConfigSchema = z
   .object({
     baseUrl: httpsUrl.transform((value) => value.replace(/\/+$/, '')).meta({ description: 'e.g. https://your-company.atlassian.net' }),
-    projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'must be a Jira project key such as TECH').optional(),
+    projectKey: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'must be a Jira project key such as TECH')
+      .optional(),
     jql: z.string().min(1).max(4000).optional().meta({ description: 'Selects the issues to sync (seed: jql_query).' }),
     commentEmailBlacklist: z.array(z.email()).max(200).optional().meta({ description: 'Comments by these authors are left out.' }),
     includeAttachments: z.boolean().default(false),
@@ -25,7 +28,7 @@ export const jira: ConnectorDefinition<JiraConfig> = {
   credentialKinds: ['api_token', 'basic'],
   async check({ config, credential, fetch }) {
     return withCredential('Jira', credential, (credential) =>
-      httpCheck(fetch, { service: 'Jira', url: `${config.baseUrl}/rest/api/2/myself`, headers: authorizationHeader(credential) })
+      httpCheck(fetch, { service: 'Jira', url: `${config.baseUrl}/rest/api/2/myself`, headers: authorizationHeader(credential) }),
     );
   },
 };

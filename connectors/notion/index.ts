@@ -5,7 +5,11 @@ import { apiBaseUrl } from '../shared-schemas.ts';
 
 export const notionConfigSchema = z
   .object({
-    rootPageIds: z.array(z.string().trim().min(1)).max(500).optional().meta({ description: 'Pages to sync with their children; everything shared with the integration when absent.' }),
+    rootPageIds: z
+      .array(z.string().trim().min(1))
+      .max(500)
+      .optional()
+      .meta({ description: 'Pages to sync with their children; everything shared with the integration when absent.' }),
     apiUrl: apiBaseUrl('https://api.notion.com', 'Notion API base URL.'),
   })
   .strict()
@@ -30,7 +34,7 @@ export const notion: ConnectorDefinition<NotionConfig> = {
         service: 'Notion',
         url: `${config.apiUrl}/v1/users/me`,
         headers: { ...authorizationHeader(credential), 'notion-version': '2022-06-28' },
-      })
+      }),
     );
   },
 };

@@ -1,8 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import pg from 'pg';
-import type { AddressPolicy } from '../http/address-policy.ts';
-import { BlockedAddressError } from '../http/guarded-fetch.ts';
+import type { AddressPolicy } from '../../net/address-policy.ts';
+import { BlockedAddressError } from '../../net/guarded-fetch.ts';
 import type { PostgresqlConfig } from './index.ts';
 
 /** Resolves the host once and connects to the checked address, so DNS cannot point it elsewhere afterwards. */
@@ -14,11 +14,7 @@ async function resolveAllowed(host: string, policy: AddressPolicy): Promise<stri
   return address;
 }
 
-export async function connectSource(
-  config: PostgresqlConfig,
-  secret: { username: string; password: string },
-  policy: AddressPolicy,
-): Promise<pg.Client> {
+export async function connectSource(config: PostgresqlConfig, secret: { username: string; password: string }, policy: AddressPolicy): Promise<pg.Client> {
   const client = new pg.Client({
     host: await resolveAllowed(config.host, policy),
     port: config.port,

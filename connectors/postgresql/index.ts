@@ -23,7 +23,10 @@ export const postgresqlConfigSchema = z
   })
   .strict()
   .refine((config) => Boolean(config.table) !== Boolean(config.query), { message: 'set exactly one of table or query', path: ['table'] })
-  .meta({ id: 'PostgresqlConfig', example: { host: 'db.internal', port: 5432, database: 'wiki', schema: 'public', table: 'articles', idColumn: 'id', updatedAtColumn: 'updated_at' } });
+  .meta({
+    id: 'PostgresqlConfig',
+    example: { host: 'db.internal', port: 5432, database: 'wiki', schema: 'public', table: 'articles', idColumn: 'id', updatedAtColumn: 'updated_at' },
+  });
 
 export type PostgresqlConfig = z.infer<typeof postgresqlConfigSchema>;
 

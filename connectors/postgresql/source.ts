@@ -9,13 +9,21 @@ type RowCheckpoint = { afterId: string | null; afterUpdated: string | null; tota
 
 const quote = (identifier: string) => `"${identifier}"`;
 
+/** A column value as text: dates as ISO, JSON and arrays as JSON, the rest as written. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value as string | number | boolean | bigint);
+}
+
 /** A row as text: the chosen columns, or every column as "name: value" lines. */
 function rowText(row: Record<string, unknown>, config: PostgresqlConfig): string {
   const columns = config.contentColumns ?? Object.keys(row).filter((column) => !column.startsWith('__tributary'));
   return columns
     .map((column) => {
       const value = row[column];
-      const text = value instanceof Date ? value.toISOString() : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value ?? '');
+      const text = cellText(value);
       return config.contentColumns ? text : `${column}: ${text}`;
     })
     .join('\n');
@@ -70,20 +78,24 @@ export function openPostgresSource(context: ReadContext<PostgresqlConfig>): Sour
         const documents: SourceDocument[] = rows.map((row: Record<string, unknown>) => {
           const updatedAt = config.updatedAtColumn ? row[config.updatedAtColumn] : null;
           return {
-            externalId: String(row.__tributary_id),
-            title: config.titleColumn ? String(row[config.titleColumn] ?? '') || null : null,
+            externalId: cellText(row.__tributary_id),
+            title: config.titleColumn ? cellText(row[config.titleColumn]) || null : null,
             url: null,
             body: rowText(row, config),
             mimeType: 'text/plain',
             metadata: { table: config.table ?? 'query', database: config.database },
-            updatedAt: updatedAt instanceof Date ? updatedAt.toISOString() : updatedAt ? String(updatedAt) : null,
+            updatedAt: cellText(updatedAt) || null,
           };
         });
         const last = rows.at(-1) as Record<string, unknown> | undefined;
         const next: RowCheckpoint | null =
           rows.length < POSTGRES_PAGE_SIZE || !last
             ? null
-            : { afterId: String(last.__tributary_id), afterUpdated: last.__tributary_updated === undefined ? null : String(last.__tributary_updated), total: position.total };
+            : {
+                afterId: cellText(last.__tributary_id),
+                afterUpdated: last.__tributary_updated === undefined ? null : cellText(last.__tributary_updated),
+                total: position.total,
+              };
         return { documents, next: next as unknown as Checkpoint | null, total: position.total };
       } finally {
         await client.end().catch(() => undefined);
@@ -92,7 +104,7 @@ export function openPostgresSource(context: ReadContext<PostgresqlConfig>): Sour
     async *listIds() {
       const client = await connectSource(config, secret, context.policy);
       try {
-        for (let after: string | null = null; ; ) {
+        for (let after: string | null = null; ;) {
           const { rows }: { rows: Array<{ id: string }> } = await client.query(
             `SELECT ${id}::text AS id FROM ${relation} ${after === null ? '' : `WHERE ${id}::text > $1`} ORDER BY ${id}::text LIMIT 5000`,
             after === null ? [] : [after],

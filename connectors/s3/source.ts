@@ -1,8 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { mimeTypeFromName } from '../../sync/parse-document.ts';
+import { mimeTypeFromName } from '../../domain/mime-types.ts';
 import { SourceHttpError } from '../http/source-errors.ts';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
-import { createS3Client, type S3Config } from './index.ts';
+import { createS3Client } from './client.ts';
+import type { S3Config } from './config.ts';
 
 export const S3_PAGE_SIZE = 200;
 const PARALLEL_GETS = 8;
@@ -18,7 +19,8 @@ function sourceError(error: unknown): unknown {
 export function openS3Source(context: ReadContext<S3Config>): Source {
   const { config, since } = context;
   let client: S3Client | undefined;
-  const s3 = async () => (client ??= await createS3Client(config, context.credential?.secret as { accessKeyId: string; secretAccessKey: string }, context.policy));
+  const s3 = async () =>
+    (client ??= await createS3Client(config, context.credential?.secret as { accessKeyId: string; secretAccessKey: string }, context.policy));
   const commands = () => import('@aws-sdk/client-s3');
 
   async function list(token: string | undefined, maxKeys: number) {
@@ -44,7 +46,9 @@ export function openS3Source(context: ReadContext<S3Config>): Source {
     async read(checkpoint: Checkpoint | null): Promise<SourcePage> {
       const token = (checkpoint as { token?: string } | null)?.token;
       const listed = await list(token, S3_PAGE_SIZE);
-      const wanted = (listed.Contents ?? []).filter((object) => object.Key && !object.Key.endsWith('/') && (!since || (object.LastModified?.toISOString() ?? '') > since));
+      const wanted = (listed.Contents ?? []).filter(
+        (object) => object.Key && !object.Key.endsWith('/') && (!since || (object.LastModified?.toISOString() ?? '') > since),
+      );
       const documents: SourceDocument[] = [];
       for (let index = 0; index < wanted.length; index += PARALLEL_GETS) {
         const batch = wanted.slice(index, index + PARALLEL_GETS);
@@ -67,7 +71,7 @@ export function openS3Source(context: ReadContext<S3Config>): Source {
       return { documents, next: listed.IsTruncated && listed.NextContinuationToken ? { token: listed.NextContinuationToken } : null };
     },
     async *listIds() {
-      for (let token: string | undefined; ; ) {
+      for (let token: string | undefined; ;) {
         const listed = await list(token, 1000);
         const keys = (listed.Contents ?? []).map((object) => object.Key).filter((key): key is string => Boolean(key) && !key?.endsWith('/'));
         if (keys.length > 0) yield keys;

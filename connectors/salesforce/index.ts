@@ -12,7 +12,10 @@ export const salesforceConfigSchema = z
       .max(100)
       .meta({ description: 'sObjects to sync, e.g. Account, Case, KnowledgeArticleVersion.' }),
     soqlFilter: z.string().min(1).max(4000).optional().meta({ description: 'A SOQL WHERE clause applied to every object.' }),
-    apiVersion: z.string().regex(/^\d+\.\d$/).default('61.0'),
+    apiVersion: z
+      .string()
+      .regex(/^\d+\.\d$/)
+      .default('61.0'),
   })
   .strict()
   .meta({ id: 'SalesforceConfig', example: { instanceUrl: 'https://acme.my.salesforce.com', objects: ['Account', 'Case'] } });
@@ -35,7 +38,7 @@ export const salesforce: ConnectorDefinition<SalesforceConfig> = {
         service: 'Salesforce',
         url: `${config.instanceUrl}/services/data/v${config.apiVersion}/sobjects/${config.objects[0]}/describe`,
         headers: authorizationHeader(credential),
-      })
+      }),
     );
   },
 };

@@ -37,7 +37,7 @@ export const slack: ConnectorDefinition<SlackConfig> = {
         headers: authorizationHeader(credential),
         // Slack answers 200 with { ok: false, error } for a bad token.
         bodyError: (body) => ((body as { ok?: boolean }).ok ? undefined : String((body as { error?: string }).error ?? 'unknown error')),
-      })
+      }),
     );
   },
 };

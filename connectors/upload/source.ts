@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { countUploadedFiles, listUploadedFiles } from '../../db/repositories/uploaded-files.ts';
-import { mimeTypeFromName } from '../../sync/parse-document.ts';
+import { mimeTypeFromName } from '../../domain/mime-types.ts';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
 import { countFiles, modifiedAt, walkFiles, type WalkedFile } from './directory-walker.ts';
 import { confineDirectory } from './confine-directory.ts';
@@ -19,7 +18,7 @@ type UploadCheckpoint = { part: 'uploads' | 'directory'; after: string | null; t
  * (external id: the path relative to the folder). Incremental reads skip files not changed since.
  */
 export function openUploadSource(context: ReadContext<UploadConfig>): Source {
-  const { db, connectorId, since } = context;
+  const { uploadedFiles, since } = context;
   const directory = async () => {
     if (!context.config.directory) return undefined;
     const confined = await confineDirectory(context.config.directory, context.environment.directoryRoots);
@@ -28,18 +27,19 @@ export function openUploadSource(context: ReadContext<UploadConfig>): Source {
   };
 
   async function readUploads(position: UploadCheckpoint): Promise<SourcePage> {
-    const rows = await listUploadedFiles(db, connectorId, position.after, UPLOAD_PAGE_SIZE, since);
-    const documents: SourceDocument[] = rows.map((row) => ({
-      externalId: `${UPLOAD_PREFIX}${row.path}`,
-      title: row.path.split('/').pop() ?? row.path,
+    const files = await uploadedFiles.list({ afterPath: position.after, limit: UPLOAD_PAGE_SIZE, since });
+    const documents: SourceDocument[] = files.map((file) => ({
+      externalId: `${UPLOAD_PREFIX}${file.path}`,
+      title: file.path.split('/').pop() ?? file.path,
       url: null,
-      body: row.content,
-      mimeType: row.mime_type,
+      body: file.content,
+      mimeType: file.mimeType,
       metadata: { source: 'upload' },
-      updatedAt: row.updated_at,
+      updatedAt: file.updatedAt,
     }));
-    const last = rows.at(-1);
-    const next: UploadCheckpoint = rows.length < UPLOAD_PAGE_SIZE || !last ? { part: 'directory', after: null, total: position.total } : { ...position, after: last.path };
+    const last = files.at(-1);
+    const next: UploadCheckpoint =
+      files.length < UPLOAD_PAGE_SIZE || !last ? { part: 'directory', after: null, total: position.total } : { ...position, after: last.path };
     return { documents, next: next.part === 'directory' && !context.config.directory ? null : next, total: position.total };
   }
 
@@ -93,17 +93,17 @@ export function openUploadSource(context: ReadContext<UploadConfig>): Source {
       const root = await directory();
       const position: UploadCheckpoint = checkpoint
         ? (checkpoint as unknown as UploadCheckpoint)
-        : { part: 'uploads', after: null, total: (await countUploadedFiles(db, connectorId)) + (root ? await countFiles(root) : 0) };
+        : { part: 'uploads', after: null, total: (await uploadedFiles.count()) + (root ? await countFiles(root) : 0) };
       if (position.part === 'uploads') return readUploads(position);
       if (!root) return { documents: [], next: null, total: position.total };
       return readDirectory(root, position);
     },
     async *listIds() {
-      for (let after: string | null = null; ; ) {
-        const rows = await listUploadedFiles(db, connectorId, after, UPLOAD_PAGE_SIZE, null);
-        if (rows.length > 0) yield rows.map((row) => `${UPLOAD_PREFIX}${row.path}`);
-        if (rows.length < UPLOAD_PAGE_SIZE) break;
-        after = rows.at(-1)?.path ?? null;
+      for (let after: string | null = null; ;) {
+        const files = await uploadedFiles.list({ afterPath: after, limit: UPLOAD_PAGE_SIZE, since: null });
+        if (files.length > 0) yield files.map((file) => `${UPLOAD_PREFIX}${file.path}`);
+        if (files.length < UPLOAD_PAGE_SIZE) break;
+        after = files.at(-1)?.path ?? null;
       }
       const root = await directory();
       if (!root) return;

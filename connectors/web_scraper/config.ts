@@ -2,9 +2,7 @@ import { z } from 'zod';
 
 export const webScraperConfigSchema = z
   .object({
-    url: z
-      .url({ protocol: /^https?$/, message: 'must be an http or https URL' })
-      .meta({ description: 'The page to fetch, or where the crawl starts.' }),
+    url: z.url({ protocol: /^https?$/, message: 'must be an http or https URL' }).meta({ description: 'The page to fetch, or where the crawl starts.' }),
     extractionType: z
       .enum(['single', 'all'])
       .default('single')

@@ -36,6 +36,9 @@ export function parseSitemap(xml: string): { pages: string[]; sitemaps: string[]
     sitemapindex?: { sitemap?: { loc?: string } | Array<{ loc?: string }> };
   };
   const locations = (entries: { loc?: string } | Array<{ loc?: string }> | undefined) =>
-    ([] as Array<{ loc?: string }>).concat(entries ?? []).map((entry) => entry.loc?.trim()).filter((loc): loc is string => Boolean(loc));
+    ([] as Array<{ loc?: string }>)
+      .concat(entries ?? [])
+      .map((entry) => entry.loc?.trim())
+      .filter((loc): loc is string => Boolean(loc));
   return { pages: locations(document.urlset?.url), sitemaps: locations(document.sitemapindex?.sitemap) };
 }

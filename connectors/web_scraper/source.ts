@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as robotsModule from 'robots-parser';
-import { enqueueUrls, frontierCounts, markVisited, nextUrls, resetFrontier } from '../../db/repositories/crawl-frontier.ts';
 import { fetchWithRetry } from '../http/fetch-with-retry.ts';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
 import type { WebScraperConfig } from './config.ts';
@@ -11,7 +10,10 @@ const PAGES_PER_READ = 10;
 const DEFAULT_MAX_PAGES = 1000;
 const MAX_SITEMAPS = 20;
 
-type RobotsParser = (url: string, robotstxt: string) => {
+type RobotsParser = (
+  url: string,
+  robotstxt: string,
+) => {
   isAllowed(url: string, userAgent?: string): boolean | undefined;
   getCrawlDelay(userAgent?: string): number | undefined;
   getSitemaps(): string[];
@@ -22,14 +24,14 @@ type Robots = ReturnType<RobotsParser>;
 
 /**
  * Crawls a web site: `single` fetches one page; `all` follows same-origin links and the sitemap,
- * honouring robots.txt (rules and Crawl-delay) and a politeness delay. The frontier lives in the
- * database, so a checkpoint is just a marker and a retried page resumes where the crawl stood.
+ * honouring robots.txt (rules and Crawl-delay) and a politeness delay. The frontier lives in
+ * Tributary, so a checkpoint is just a marker and a retried page resumes where the crawl stood.
  */
 export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
-  const { config, db, jobId } = context;
+  const { config, crawlFrontier: frontier, jobId } = context;
   const start = new URL(config.url);
   const maxPages = config.extractionType === 'single' ? 1 : (config.maxPages ?? DEFAULT_MAX_PAGES);
-  const retry = { heartbeat: context.heartbeat, signal: context.signal };
+  const retry = { heartbeat: () => context.heartbeat(), signal: context.signal };
 
   async function robots(): Promise<Robots> {
     const url = new URL('/robots.txt', start).toString();
@@ -61,7 +63,12 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
   const sameSite = (url: string) => new URL(url).origin === start.origin;
 
   async function fetchPage(url: string): Promise<SourceDocument | { error: string }> {
-    const response = await fetchWithRetry(context.fetch, url, { headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } }, retry);
+    const response = await fetchWithRetry(
+      context.fetch,
+      url,
+      { headers: { 'user-agent': USER_AGENT, accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } },
+      retry,
+    );
     if (!response.ok) {
       await response.body?.cancel();
       return { error: `${response.status} ${response.statusText}` };
@@ -84,7 +91,7 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
     async read(checkpoint: Checkpoint | null): Promise<SourcePage> {
       const rules = await robots();
       if (!checkpoint) {
-        await resetFrontier(db, jobId);
+        await frontier.reset();
         const seeds = [{ url: normalizeUrl(config.url, config.url) ?? config.url, depth: 0 }];
         if (config.extractionType === 'all') {
           for (const url of await sitemapUrls(rules)) {
@@ -92,18 +99,18 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
             if (normalized && sameSite(normalized)) seeds.push({ url: normalized, depth: 1 });
           }
         }
-        await enqueueUrls(db, jobId, seeds);
+        await frontier.enqueue(seeds);
       }
-      const before = await frontierCounts(db, jobId);
+      const before = await frontier.counts();
       const budget = Math.max(0, Math.min(PAGES_PER_READ, maxPages - before.visited));
-      const batch = await nextUrls(db, jobId, budget);
+      const batch = await frontier.next(budget);
       const delayMs = Math.max(config.delayMs, (rules.getCrawlDelay(USER_AGENT) ?? 0) * 1000);
       const documents: SourceDocument[] = [];
       const failures: Array<{ externalId: string; error: string }> = [];
       for (const [index, { url, depth }] of batch.entries()) {
         if (index > 0 && delayMs > 0) await sleep(delayMs, undefined, { signal: context.signal });
         context.heartbeat();
-        await markVisited(db, jobId, url);
+        await frontier.markVisited(url);
         if (rules.isAllowed(url, USER_AGENT) === false) continue;
         let fetched: SourceDocument | { error: string };
         try {
@@ -118,11 +125,13 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
         }
         documents.push(fetched);
         if (config.extractionType === 'all' && typeof fetched.body === 'string' && fetched.mimeType.includes('html')) {
-          const links = extractLinks(fetched.body, url).filter(sameSite).map((link) => ({ url: link, depth: depth + 1 }));
-          await enqueueUrls(db, jobId, links);
+          const links = extractLinks(fetched.body, url)
+            .filter(sameSite)
+            .map((link) => ({ url: link, depth: depth + 1 }));
+          await frontier.enqueue(links);
         }
       }
-      const after = await frontierCounts(db, jobId);
+      const after = await frontier.counts();
       const finished = after.visited >= maxPages || after.visited >= after.queued;
       return { documents, failures, next: finished ? null : { crawl: jobId }, total: Math.min(after.queued, maxPages) };
     },

@@ -38,11 +38,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (column) => column.notNull())
     .execute();
 
-  await db.schema
-    .createIndex('connectors_workspace_created')
-    .on('connectors')
-    .columns(['workspace_id', 'created_at', 'id'])
-    .execute();
+  await db.schema.createIndex('connectors_workspace_created').on('connectors').columns(['workspace_id', 'created_at', 'id']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -51,17 +51,8 @@ export async function findConnector(db: Executor, id: string): Promise<Connector
   return row && toConnector(row);
 }
 
-export async function findWorkspaceConnector(
-  db: Executor,
-  workspaceId: string,
-  id: string,
-): Promise<Connector | undefined> {
-  const row = await db
-    .selectFrom('connectors')
-    .selectAll()
-    .where('id', '=', id)
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
+export async function findWorkspaceConnector(db: Executor, workspaceId: string, id: string): Promise<Connector | undefined> {
+  const row = await db.selectFrom('connectors').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
   return row && toConnector(row);
 }
 
@@ -77,7 +68,13 @@ export async function listConnectors(
 }
 
 export async function workspaceHasCollection(db: Executor, workspaceId: string, collection: string): Promise<boolean> {
-  const row = await db.selectFrom('connectors').select('id').where('workspace_id', '=', workspaceId).where('collection', '=', collection).limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('connectors')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('collection', '=', collection)
+    .limit(1)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -102,13 +99,7 @@ export async function deleteConnectorRow(db: Executor, id: string): Promise<void
 }
 
 /** Moves a connector to `to` if the state table allows it; a repeat of the same move is a no-op. */
-export async function transitionConnector(
-  db: Executor,
-  id: string,
-  to: ConnectorState,
-  reason: string | null,
-  now: Date,
-): Promise<Connector> {
+export async function transitionConnector(db: Executor, id: string, to: ConnectorState, reason: string | null, now: Date): Promise<Connector> {
   return db.transaction().execute(async (trx) => {
     const current = await findConnector(trx, id);
     if (!current) throw new ConnectorNotFoundError(id);

@@ -11,7 +11,11 @@ export async function resetFrontier(db: Executor, jobId: string): Promise<void> 
 /** Adds URLs not seen before by this crawl, after the ones already queued. */
 export async function enqueueUrls(db: Executor, jobId: string, urls: Array<{ url: string; depth: number }>): Promise<void> {
   if (urls.length === 0) return;
-  const last = await db.selectFrom('crawl_frontier').select((eb) => eb.fn.max('seq').as('seq')).where('job_id', '=', jobId).executeTakeFirst();
+  const last = await db
+    .selectFrom('crawl_frontier')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('job_id', '=', jobId)
+    .executeTakeFirst();
   let seq = Number(last?.seq ?? 0);
   for (const batch of chunks(urls, 200)) {
     await db

@@ -70,7 +70,10 @@ export async function upsertDocuments(
   // The last occurrence of an external id in a page wins, as it would in two pages.
   const unique = [...new Map(documents.map((document) => [document.externalId, document])).values()];
   const hashes = new Map<string, string>();
-  for (const batch of chunks(unique.map((document) => document.externalId), 500)) {
+  for (const batch of chunks(
+    unique.map((document) => document.externalId),
+    500,
+  )) {
     const rows = await db
       .selectFrom('documents')
       .select(['external_id', 'content_hash'])
@@ -166,7 +169,11 @@ export async function listCollectionDocuments(
   db: Executor,
   options: { workspaceId: string; collection: string; connectorId?: string | undefined; q?: string | undefined; cursor?: string | undefined; limit: number },
 ): Promise<Page<StoredDocument>> {
-  let query = db.selectFrom('documents').selectAll('documents').where('documents.workspace_id', '=', options.workspaceId).where('documents.collection', '=', options.collection);
+  let query = db
+    .selectFrom('documents')
+    .selectAll('documents')
+    .where('documents.workspace_id', '=', options.workspaceId)
+    .where('documents.collection', '=', options.collection);
   if (options.connectorId) query = query.where('documents.connector_id', '=', options.connectorId);
   if (options.q) {
     const q = options.q;

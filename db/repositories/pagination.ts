@@ -38,7 +38,10 @@ export async function pageQuery<T extends Paged, Row extends { created_at?: stri
   if (options.cursor) {
     const [at, id] = decodeCursor(options.cursor);
     paged = paged.where((eb) =>
-      eb.or([eb(eb.ref(orderColumn as never), '>', at as never), eb.and([eb(eb.ref(orderColumn as never), '=', at as never), eb('id' as never, '>', id as never)])]),
+      eb.or([
+        eb(eb.ref(orderColumn as never), '>', at as never),
+        eb.and([eb(eb.ref(orderColumn as never), '=', at as never), eb('id' as never, '>', id as never)]),
+      ]),
     );
   }
   const rows = await paged

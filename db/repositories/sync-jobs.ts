@@ -9,6 +9,7 @@ import {
   type SyncStatus,
   type SyncTrigger,
 } from '../../domain/sync-job.ts';
+import { isUniqueViolation } from '../database.ts';
 import type { Database, SyncJobRow } from '../schema.ts';
 import { pageQuery, type Page } from './pagination.ts';
 
@@ -44,27 +45,52 @@ export function toSyncJob(row: SyncJobRow, now: Date): SyncJob {
   };
 }
 
-export async function insertSyncJob(
+export type OpenedSyncJob = { opened: true; mode: SyncMode; since: string | null } | { opened: false; activeJobId: string };
+
+/**
+ * Opens a job for a connector, the one place that decides how a run starts: incremental from the
+ * start of the last successful sync, or full when asked or when none succeeded yet. At most one job
+ * of a connector is active; the unique index refuses a second and the active one is named.
+ */
+export async function openSyncJob(
   db: Executor,
-  job: { id: string; workspaceId: string; connectorId: string; mode: SyncMode; trigger: SyncTrigger; status: 'queued' | 'running'; since: string | null; workflowId: string | null; now: string },
-): Promise<void> {
-  await db
-    .insertInto('sync_jobs')
-    .values({
-      id: job.id,
-      workspace_id: job.workspaceId,
-      connector_id: job.connectorId,
-      mode: job.mode,
-      trigger: job.trigger,
-      status: job.status,
-      phase: job.status === 'queued' ? 'queued' : 'reading',
-      since: job.since,
-      workflow_id: job.workflowId,
-      created_at: job.now,
-      started_at: job.now,
-      updated_at: job.now,
-    })
-    .execute();
+  job: {
+    id: string;
+    workspaceId: string;
+    connectorId: string;
+    requestedMode: SyncMode;
+    trigger: SyncTrigger;
+    status: 'queued' | 'running';
+    workflowId: string | null;
+    now: string;
+  },
+): Promise<OpenedSyncJob> {
+  const since = job.requestedMode === 'incremental' ? await lastSucceededStart(db, job.connectorId) : null;
+  const mode: SyncMode = since ? 'incremental' : 'full';
+  try {
+    await db
+      .insertInto('sync_jobs')
+      .values({
+        id: job.id,
+        workspace_id: job.workspaceId,
+        connector_id: job.connectorId,
+        mode,
+        trigger: job.trigger,
+        status: job.status,
+        phase: job.status === 'queued' ? 'queued' : 'reading',
+        since,
+        workflow_id: job.workflowId,
+        created_at: job.now,
+        started_at: job.now,
+        updated_at: job.now,
+      })
+      .execute();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const active = await findActiveSyncJobRow(db, job.connectorId);
+    return { opened: false, activeJobId: active?.id ?? 'unknown' };
+  }
+  return { opened: true, mode, since };
 }
 
 export async function findSyncJobRow(db: Executor, id: string): Promise<SyncJobRow | undefined> {
@@ -82,11 +108,16 @@ export async function findWorkspaceSyncJobRow(db: Executor, workspaceId: string,
 }
 
 export async function findActiveSyncJobRow(db: Executor, connectorId: string): Promise<SyncJobRow | undefined> {
-  return db.selectFrom('sync_jobs').selectAll().where('connector_id', '=', connectorId).where('status', 'in', ['queued', 'running', 'canceling']).executeTakeFirst();
+  return db
+    .selectFrom('sync_jobs')
+    .selectAll()
+    .where('connector_id', '=', connectorId)
+    .where('status', 'in', ['queued', 'running', 'canceling'])
+    .executeTakeFirst();
 }
 
 /** Where an incremental sync starts: the start of the last sync that succeeded. */
-export async function lastSucceededStart(db: Executor, connectorId: string): Promise<string | null> {
+async function lastSucceededStart(db: Executor, connectorId: string): Promise<string | null> {
   const row = await db
     .selectFrom('sync_jobs')
     .select('started_at')
@@ -98,8 +129,14 @@ export async function lastSucceededStart(db: Executor, connectorId: string): Pro
   return row?.started_at ?? null;
 }
 
-export async function listSyncJobs(db: Executor, connectorId: string, options: { cursor?: string | undefined; limit: number }, now: Date): Promise<Page<SyncJob>> {
-  return pageQuery(db.selectFrom('sync_jobs').selectAll().where('connector_id', '=', connectorId) as never, options, ((row: SyncJobRow) => toSyncJob(row, now)) as never) as Promise<Page<SyncJob>>;
+export async function listSyncJobs(
+  db: Executor,
+  connectorId: string,
+  options: { cursor?: string | undefined; limit: number },
+  now: Date,
+): Promise<Page<SyncJob>> {
+  return pageQuery(db.selectFrom('sync_jobs').selectAll().where('connector_id', '=', connectorId) as never, options, ((row: SyncJobRow) =>
+    toSyncJob(row, now)) as never) as Promise<Page<SyncJob>>;
 }
 
 export class SyncStatusError extends Error {
@@ -165,13 +202,32 @@ export async function commitSyncPage(
 export async function restartSyncJob(db: Executor, id: string, now: string): Promise<void> {
   await db
     .updateTable('sync_jobs')
-    .set({ mode: 'full', since: null, page: 0, checkpoint: null, total: null, collected: 0, parsed: 0, indexed: 0, unchanged: 0, failed: 0, bytes: 0, deleted: 0, trigger: 'resync', updated_at: now })
+    .set({
+      mode: 'full',
+      since: null,
+      page: 0,
+      checkpoint: null,
+      total: null,
+      collected: 0,
+      parsed: 0,
+      indexed: 0,
+      unchanged: 0,
+      failed: 0,
+      bytes: 0,
+      deleted: 0,
+      trigger: 'resync',
+      updated_at: now,
+    })
     .where('id', '=', id)
     .execute();
 }
 
 export async function recordDeleted(db: Executor, id: string, deleted: number, now: string): Promise<void> {
-  await db.updateTable('sync_jobs').set((eb) => ({ deleted: eb('deleted', '+', deleted), updated_at: now })).where('id', '=', id).execute();
+  await db
+    .updateTable('sync_jobs')
+    .set((eb) => ({ deleted: eb('deleted', '+', deleted), updated_at: now }))
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteSyncJobs(db: Executor, connectorId: string): Promise<void> {

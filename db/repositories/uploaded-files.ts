@@ -40,7 +40,11 @@ export async function listUploadedFiles(db: Executor, connectorId: string, after
 }
 
 export async function countUploadedFiles(db: Executor, connectorId: string): Promise<number> {
-  const row = await db.selectFrom('uploaded_files').select((eb) => eb.fn.countAll<number | string>().as('count')).where('connector_id', '=', connectorId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('uploaded_files')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('connector_id', '=', connectorId)
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 

@@ -1,14 +1,13 @@
 import { generateKeyPairSync, createVerify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CheckResult, OpenedCredential } from '../../connectors/connector-definition.ts';
-import { AddressPolicy } from '../../connectors/http/address-policy.ts';
-import { createGuardedFetch } from '../../connectors/http/guarded-fetch.ts';
+import { AddressPolicy } from '../../net/address-policy.ts';
+import { createGuardedFetch } from '../../net/guarded-fetch.ts';
 import { findConnectorDefinition } from '../../connectors/registry.ts';
 import { startLocalS3 } from '../support/s3-server.ts';
 import { sendJson, startLocalServer, type LocalServer, type RecordedRequest } from '../support/http-server.ts';
 
 const loopback = new AddressPolicy(['127.0.0.0/8']);
-const fetch = createGuardedFetch(loopback);
 const good = 'token-that-works-1234';
 
 /** Runs a type's real check, with its config parsed by the type's own schema. */
@@ -36,7 +35,9 @@ describe('credential checks speak each source’s API', () => {
       if (route === 'POST /google/token') {
         const assertion = new URLSearchParams(request.body).get('assertion') ?? '';
         const [header, payload, signature] = assertion.split('.');
-        const valid = createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(serviceAccount.publicKey, Buffer.from(signature ?? '', 'base64url'));
+        const valid = createVerify('RSA-SHA256')
+          .update(`${header}.${payload}`)
+          .verify(serviceAccount.publicKey, Buffer.from(signature ?? '', 'base64url'));
         const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
         return valid && claims.sub === 'jane@example.com'
           ? sendJson(response, 200, { access_token: 'delegated', expires_in: 3600, token_type: 'Bearer' })
@@ -60,15 +61,45 @@ describe('credential checks speak each source’s API', () => {
   afterAll(async () => api?.close());
 
   const cases: Array<{ type: string; config: () => Record<string, unknown>; credential: (token: string) => OpenedCredential; path: string }> = [
-    { type: 'jira', config: () => ({ baseUrl: `${api.url}/jira` }), credential: (token) => ({ kind: 'api_token', secret: { token, email: 'jane@example.com' } }), path: '/jira/rest/api/2/myself' },
-    { type: 'confluence', config: () => ({ instanceUrl: `${api.url}/wiki`, spaceKeys: ['ENG'] }), credential: (token) => ({ kind: 'basic', secret: { username: 'jane@example.com', password: token } }), path: '/wiki/rest/api/space?limit=1' },
+    {
+      type: 'jira',
+      config: () => ({ baseUrl: `${api.url}/jira` }),
+      credential: (token) => ({ kind: 'api_token', secret: { token, email: 'jane@example.com' } }),
+      path: '/jira/rest/api/2/myself',
+    },
+    {
+      type: 'confluence',
+      config: () => ({ instanceUrl: `${api.url}/wiki`, spaceKeys: ['ENG'] }),
+      credential: (token) => ({ kind: 'basic', secret: { username: 'jane@example.com', password: token } }),
+      path: '/wiki/rest/api/space?limit=1',
+    },
     { type: 'github', config: () => ({ repos: ['acme/handbook'], apiUrl: `${api.url}/github` }), credential: bearer, path: '/github/repos/acme/handbook' },
     { type: 'slack', config: () => ({ apiUrl: `${api.url}/slack/api` }), credential: oauth, path: '/slack/api/auth.test' },
     { type: 'notion', config: () => ({ apiUrl: `${api.url}/notion` }), credential: bearer, path: '/notion/v1/users/me' },
-    { type: 'salesforce', config: () => ({ instanceUrl: `${api.url}/salesforce`, objects: ['Account'] }), credential: oauth, path: '/salesforce/services/data/v61.0/sobjects/Account/describe' },
-    { type: 'sharepoint', config: () => ({ urls: ['https://contoso.sharepoint.com/sites/eng'], graphUrl: `${api.url}/graph` }), credential: oauth, path: '/graph/v1.0/me/drive?$select=id' },
-    { type: 'onedrive', config: () => ({ urls: ['https://contoso-my.sharepoint.com/personal/jane'], graphUrl: `${api.url}/graph` }), credential: oauth, path: '/graph/v1.0/me/drive?$select=id' },
-    { type: 'google_drive', config: () => ({ rootFileId: 'https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOp', apiUrl: `${api.url}/google` }), credential: oauth, path: '/google/drive/v3/files/1AbCdEfGhIjKlMnOp?fields=id,name&supportsAllDrives=true' },
+    {
+      type: 'salesforce',
+      config: () => ({ instanceUrl: `${api.url}/salesforce`, objects: ['Account'] }),
+      credential: oauth,
+      path: '/salesforce/services/data/v61.0/sobjects/Account/describe',
+    },
+    {
+      type: 'sharepoint',
+      config: () => ({ urls: ['https://contoso.sharepoint.com/sites/eng'], graphUrl: `${api.url}/graph` }),
+      credential: oauth,
+      path: '/graph/v1.0/me/drive?$select=id',
+    },
+    {
+      type: 'onedrive',
+      config: () => ({ urls: ['https://contoso-my.sharepoint.com/personal/jane'], graphUrl: `${api.url}/graph` }),
+      credential: oauth,
+      path: '/graph/v1.0/me/drive?$select=id',
+    },
+    {
+      type: 'google_drive',
+      config: () => ({ rootFileId: 'https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOp', apiUrl: `${api.url}/google` }),
+      credential: oauth,
+      path: '/google/drive/v3/files/1AbCdEfGhIjKlMnOp?fields=id,name&supportsAllDrives=true',
+    },
   ];
 
   it.each(cases)('$type: accepts a working credential and reports why a bad one fails', async ({ type, config, credential, path }) => {

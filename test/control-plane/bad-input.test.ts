@@ -8,7 +8,10 @@ async function snapshot(plane: ControlPlane): Promise<Record<string, number>> {
   const tables = ['workspaces', 'api_keys', 'connectors', 'credentials', 'oauth_states', 'documents'] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    const row = await plane.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('count')).executeTakeFirstOrThrow();
+    const row = await plane.database.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .executeTakeFirstOrThrow();
     counts[table] = Number(row.count);
   }
   return counts;
@@ -30,9 +33,19 @@ describe.each(dialects)('bad input on every route, on %s', (dialect) => {
 
   const routes = () => [
     { method: 'POST', path: '/v1/connectors', valid: { name: 'Docs', type: 'upload', config: {} }, wrongType: { name: 42, type: 'upload', config: {} } },
-    { method: 'PUT', path: `/v1/connectors/${uniqueId('put')}`, valid: { name: 'Docs', type: 'upload', config: {} }, wrongType: { name: 'Docs', type: 'upload', config: [] } },
+    {
+      method: 'PUT',
+      path: `/v1/connectors/${uniqueId('put')}`,
+      valid: { name: 'Docs', type: 'upload', config: {} },
+      wrongType: { name: 'Docs', type: 'upload', config: [] },
+    },
     { method: 'PATCH', path: `/v1/connectors/${connectorId}`, valid: { name: 'Renamed' }, wrongType: { metadata: 'team=search' } },
-    { method: 'POST', path: '/v1/credentials', valid: { name: 'c', type: 'jira', kind: 'basic', secret: { username: 'u', password: 'p' } }, wrongType: { name: 'c', type: 'jira', kind: 'basic', secret: 'p' } },
+    {
+      method: 'POST',
+      path: '/v1/credentials',
+      valid: { name: 'c', type: 'jira', kind: 'basic', secret: { username: 'u', password: 'p' } },
+      wrongType: { name: 'c', type: 'jira', kind: 'basic', secret: 'p' },
+    },
     { method: 'PATCH', path: `/v1/credentials/${credentialId}`, valid: { name: 'renamed' }, wrongType: { name: ['x'] } },
     { method: 'POST', path: '/v1/workspaces', valid: { name: 'Team' }, wrongType: { name: null }, platform: true },
     { method: 'POST', path: `/v1/workspaces/${plane.workspaceId}/api-keys`, valid: { name: 'k', role: 'viewer' }, wrongType: { name: 'k', role: 3 } },

@@ -195,7 +195,9 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
     await plane.request('DELETE', `/v1/connectors/${id}`);
     const types = await eventually(async () => {
       const found: string[] = [];
-      for await (const run of plane.client.workflow.list({ query: `TributaryConnectorId = '${id}' AND TributaryConnectorType = 'web_scraper' AND TributaryWorkspaceId = '${plane.workspaceId}' AND ExecutionStatus = 'Completed'` })) {
+      for await (const run of plane.client.workflow.list({
+        query: `TributaryConnectorId = '${id}' AND TributaryConnectorType = 'web_scraper' AND TributaryWorkspaceId = '${plane.workspaceId}' AND ExecutionStatus = 'Completed'`,
+      })) {
         found.push(run.type);
         const description = await plane.client.workflow.getHandle(run.workflowId, run.runId).describe();
         expect(await description.staticSummary()).toContain(id);
@@ -229,9 +231,22 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
     const response = await plane.request('GET', '/v1/connector-types');
     expect(response.status).toBe(200);
     const types = Object.fromEntries(response.body.data.map((entry: { type: string }) => [entry.type, entry]));
-    expect(Object.keys(types).sort()).toEqual(
-      ['confluence', 'github', 'google_drive', 'impersonated_google_drive', 'jira', 'notion', 'onedrive', 'postgresql', 's3', 'salesforce', 'sharepoint', 'slack', 'upload', 'web_scraper'],
-    );
+    expect(Object.keys(types).sort()).toEqual([
+      'confluence',
+      'github',
+      'google_drive',
+      'impersonated_google_drive',
+      'jira',
+      'notion',
+      'onedrive',
+      'postgresql',
+      's3',
+      'salesforce',
+      'sharepoint',
+      'slack',
+      'upload',
+      'web_scraper',
+    ]);
     expect(types.google_drive).toMatchObject({ credentialKinds: ['oauth2'], oauth: true });
     expect(types.google_drive.configSchema.required).toContain('rootFileId');
     expect(types.impersonated_google_drive.configSchema.required).toEqual(expect.arrayContaining(['rootFileId', 'targetAccount']));

@@ -77,7 +77,9 @@ describe.each(dialects)('credentials on %s', (dialect) => {
   it('renames a credential and replaces its secret, validated against its kind', async () => {
     const created = await plane.request('POST', '/v1/credentials', { body: jiraCredential() });
     const id = created.body.data.id;
-    const renamed = await plane.request('PATCH', `/v1/credentials/${id}`, { body: { name: 'Jira robot', secret: { token: 'new-token-with-enough-WXYZ', email: 'jane@example.com' } } });
+    const renamed = await plane.request('PATCH', `/v1/credentials/${id}`, {
+      body: { name: 'Jira robot', secret: { token: 'new-token-with-enough-WXYZ', email: 'jane@example.com' } },
+    });
     expect(renamed.status).toBe(200);
     expect(renamed.body.data).toMatchObject({ name: 'Jira robot', fields: { token: '••••WXYZ' } });
     const wrong = await plane.request('PATCH', `/v1/credentials/${id}`, { body: { secret: { password: 'x' } } });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AddressPolicy } from '../../connectors/http/address-policy.ts';
-import { createGuardedFetch } from '../../connectors/http/guarded-fetch.ts';
+import { AddressPolicy } from '../../net/address-policy.ts';
+import { createGuardedFetch } from '../../net/guarded-fetch.ts';
 import { findCredentialRow } from '../../db/repositories/credentials.ts';
 import { openFreshCredential } from '../../oauth/fresh-credential.ts';
 import { createSecretCipher } from '../../secrets/cipher.ts';
@@ -56,7 +56,13 @@ describe.each(dialects)('OAuth2 consent and token refresh on %s', (dialect) => {
         name: 'Handbook',
         type: 'google_drive',
         config: { rootFileId: 'https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOp', apiUrl: drive.url },
-        credentials: { kind: 'oauth2', clientId: 'tributary', clientSecret: 'client-secret-value', authorizationUrl: `${issuer}/authorize`, tokenUrl: `${issuer}/token` },
+        credentials: {
+          kind: 'oauth2',
+          clientId: 'tributary',
+          clientSecret: 'client-secret-value',
+          authorizationUrl: `${issuer}/authorize`,
+          tokenUrl: `${issuer}/token`,
+        },
         schedule: { type: 'interval', everySeconds: 3600 },
       },
     });
@@ -116,7 +122,11 @@ describe.each(dialects)('OAuth2 consent and token refresh on %s', (dialect) => {
   it('completes consent from the browser redirect too, and refuses what the provider refused', async () => {
     const connector = await createDriveConnector();
     const { code, state } = await consent(connector.id);
-    const redirect = await call(plane.app, 'GET', `/v1/connectors/oauth/google_drive/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`);
+    const redirect = await call(
+      plane.app,
+      'GET',
+      `/v1/connectors/oauth/google_drive/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`,
+    );
     expect(redirect.status).toBe(200);
     expect(redirect.body.data.state).toBe('connected');
 
@@ -144,7 +154,7 @@ describe.each(dialects)('OAuth2 consent and token refresh on %s', (dialect) => {
     const deps = { db: plane.database.db, cipher, fetch: createGuardedFetch(new AddressPolicy(['127.0.0.0/8'])), now: () => new Date() };
     const opened = await Promise.all(Array.from({ length: 5 }, () => openFreshCredential(deps, connector.credentialId)));
     expect(grants.filter((grant) => grant === 'refresh_token').length - refreshesBefore).toBe(1);
-    const tokens = new Set(opened.map((credential) => (credential?.secret as { accessToken: string }).accessToken));
+    const tokens = new Set(opened.map((credential) => (credential?.secret as { accessToken: string } | undefined)?.accessToken));
     expect(tokens.size).toBe(1);
     const after = await storedSecret(connector.credentialId);
     expect(after.accessToken).not.toBe(before.accessToken);
@@ -153,7 +163,9 @@ describe.each(dialects)('OAuth2 consent and token refresh on %s', (dialect) => {
 
     // The binding check uses the refreshed token against the source.
     validTokens.delete(after.accessToken ?? '');
-    await plane.request('PATCH', `/v1/credentials/${connector.credentialId}`, { body: { secret: { ...after, expiresAt: new Date(Date.now() - 1000).toISOString() } } });
+    await plane.request('PATCH', `/v1/credentials/${connector.credentialId}`, {
+      body: { secret: { ...after, expiresAt: new Date(Date.now() - 1000).toISOString() } },
+    });
     const rebound = await plane.request('PUT', `/v1/connectors/${connector.id}/credential/${connector.credentialId}`);
     expect(rebound.status).toBe(200);
     expect((await storedSecret(connector.credentialId)).accessToken).not.toBe(after.accessToken);

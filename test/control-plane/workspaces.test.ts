@@ -49,7 +49,9 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
       const refused = await call(plane.app, method, `/v1/connectors/${byEditor.body.data.id}`, { key: keys.viewer, body: { name: 'x' } });
       expect(refused.status).toBe(403);
     }
-    expect((await call(plane.app, 'POST', `/v1/workspaces/${workspace.id}/api-keys`, { key: keys.editor, body: { name: 'x', role: 'admin' } })).status).toBe(403);
+    expect((await call(plane.app, 'POST', `/v1/workspaces/${workspace.id}/api-keys`, { key: keys.editor, body: { name: 'x', role: 'admin' } })).status).toBe(
+      403,
+    );
     expect((await call(plane.app, 'POST', '/v1/workspaces', { key: adminKey.key, body: { name: 'nested' } })).status).toBe(403);
     const badRole = await call(plane.app, 'POST', `/v1/workspaces/${workspace.id}/api-keys`, { key: adminKey.key, body: { name: 'x', role: 'owner' } });
     expect(badRole.status).toBe(400);
@@ -71,7 +73,12 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
     });
     expect(connector.status).toBe(201);
     const credentialId = connector.body.data.credentialId as string;
-    const ownCredential = await asSecond('POST', '/v1/credentials', { name: 'mine', type: 'google_drive', kind: 'oauth2', secret: { clientId: 'a', clientSecret: 'b' } });
+    const ownCredential = await asSecond('POST', '/v1/credentials', {
+      name: 'mine',
+      type: 'google_drive',
+      kind: 'oauth2',
+      secret: { clientId: 'a', clientSecret: 'b' },
+    });
     const before = (await asFirst('GET', `/v1/connectors/${connectorId}`)).body.data;
 
     // Every documented route that takes an id, called by the other workspace with the first one's ids.
@@ -103,7 +110,9 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
     // And the first workspace's credential cannot be bound to the second one's connector.
     const theirs = await asSecond('POST', '/v1/connectors', { name: 'Mine', type: 'google_drive', config: { rootFileId: '1AbCdEfGhIjKlMnOp' } });
     expect((await asSecond('PUT', `/v1/connectors/${theirs.body.data.id}/credential/${credentialId}`)).status).toBe(404);
-    expect((await asSecond('POST', '/v1/connectors', { name: 'x', type: 'google_drive', config: { rootFileId: '1AbCdEfGhIjKlMnOp' }, credentialId })).status).toBe(400);
+    expect(
+      (await asSecond('POST', '/v1/connectors', { name: 'x', type: 'google_drive', config: { rootFileId: '1AbCdEfGhIjKlMnOp' }, credentialId })).status,
+    ).toBe(400);
 
     const lists = [await asSecond('GET', '/v1/connectors'), await asSecond('GET', '/v1/credentials')];
     for (const list of lists) expect(JSON.stringify(list.body)).not.toContain(connectorId);

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase, type DatabaseTarget } from '../../db/database.ts';
-import { runEntryPoint } from '../support/processes.ts';
+import { runEntryPoint } from '../../tools/processes.ts';
 
 const PROCESSES = 4;
 const ROUNDS = 5;
@@ -20,7 +20,10 @@ async function migrateAtOnce(env: NodeJS.ProcessEnv): Promise<{ codes: (number |
 async function appliedMigrations(target: DatabaseTarget): Promise<string[]> {
   const db = createDatabase(target);
   try {
-    const rows = await db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+    const rows = await db
+      .selectFrom('kysely_migration' as never)
+      .select('name' as never)
+      .execute();
     return (rows as { name: string }[]).map((row) => row.name).sort();
   } finally {
     await db.destroy();
@@ -43,7 +46,13 @@ describe('migrations started by several processes at once', () => {
       const dataDir = path.join(root, `round-${round}`);
       const { codes, output } = await migrateAtOnce({ TRIBUTARY_DATA_DIR: dataDir });
       expect(codes, output).toEqual(Array(PROCESSES).fill(0));
-      expect(await appliedMigrations({ kind: 'sqlite', filename: path.join(dataDir, 'tributary.sqlite') })).toEqual(['001_initial', '002_credentials', '003_sync', '004_document_search']);
+      expect(await appliedMigrations({ kind: 'sqlite', filename: path.join(dataDir, 'tributary.sqlite') })).toEqual([
+        '001_initial',
+        '002_credentials',
+        '003_sync',
+        '004_document_search',
+        '005_drop_api_key_last_used',
+      ]);
     }
   });
 
@@ -59,7 +68,13 @@ describe('migrations started by several processes at once', () => {
         url.pathname = `/${name}`;
         const { codes, output } = await migrateAtOnce({ DATABASE_URL: url.toString(), TRIBUTARY_DATA_DIR: path.join(root, 'pg') });
         expect(codes, output).toEqual(Array(PROCESSES).fill(0));
-        expect(await appliedMigrations({ kind: 'postgres', url: url.toString() })).toEqual(['001_initial', '002_credentials', '003_sync', '004_document_search']);
+        expect(await appliedMigrations({ kind: 'postgres', url: url.toString() })).toEqual([
+          '001_initial',
+          '002_credentials',
+          '003_sync',
+          '004_document_search',
+          '005_drop_api_key_last_used',
+        ]);
       }
     } finally {
       await admin.end();

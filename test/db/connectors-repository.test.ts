@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { isUniqueViolation } from '../../db/database.ts';
-import {
-  deleteConnectorRow,
-  findConnector,
-  findWorkspaceConnector,
-  insertConnectorIfAbsent,
-  transitionConnector,
-} from '../../db/repositories/connectors.ts';
+import { deleteConnectorRow, findConnector, findWorkspaceConnector, insertConnectorIfAbsent, transitionConnector } from '../../db/repositories/connectors.ts';
 import { ensureWorkspace } from '../../db/repositories/workspaces.ts';
 import { InvalidTransitionError } from '../../domain/connector-state.ts';
 import type { Connector } from '../../domain/connector.ts';
@@ -57,9 +51,7 @@ describe.each(dialects)('connector repository on %s', (dialect) => {
     // Repeating the same move is a no-op, as activity retries require.
     expect(await transitionConnector(database.db, connector.id, 'connected', null, new Date())).toEqual(connected);
 
-    await expect(transitionConnector(database.db, connector.id, 'creating', null, new Date())).rejects.toBeInstanceOf(
-      InvalidTransitionError,
-    );
+    await expect(transitionConnector(database.db, connector.id, 'creating', null, new Date())).rejects.toBeInstanceOf(InvalidTransitionError);
     expect(await findConnector(database.db, connector.id)).toEqual(connected);
   });
 
@@ -72,10 +64,7 @@ describe.each(dialects)('connector repository on %s', (dialect) => {
   });
 
   it('recognises a unique violation', async () => {
-    const attempt = database.db
-      .insertInto('workspaces')
-      .values({ id: 'ws-a', name: 'again', created_at: new Date().toISOString() })
-      .execute();
+    const attempt = database.db.insertInto('workspaces').values({ id: 'ws-a', name: 'again', created_at: new Date().toISOString() }).execute();
     const error = await attempt.catch((caught: unknown) => caught);
     expect(isUniqueViolation(error)).toBe(true);
     expect(isUniqueViolation(new Error('something else'))).toBe(false);

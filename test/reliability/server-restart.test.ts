@@ -7,7 +7,7 @@ import { startDevServer, type DevServer } from '../../temporal/dev-server.ts';
 import { call, createTestApp, createTestKey, type TestApp } from '../support/api.ts';
 import { eventually } from '../support/control-plane.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
-import { freePort } from '../support/ports.ts';
+import { freePort } from '../../tools/ports.ts';
 import { connectTestClient, startTestWorker, type TestWorker } from '../support/temporal.ts';
 
 const FILES = 5000;
@@ -50,7 +50,10 @@ describe.each(dialects)('a Temporal server restarted in the middle of a sync, on
   });
 
   it('finishes the sync once the server is back', async () => {
-    const created = await call(app, 'POST', '/v1/connectors', { key, body: { name: 'Restart', type: 'upload', config: { directory: path.join(root, 'docs') } } });
+    const created = await call(app, 'POST', '/v1/connectors', {
+      key,
+      body: { name: 'Restart', type: 'upload', config: { directory: path.join(root, 'docs') } },
+    });
     expect(created.status).toBe(201);
     const connectorId = created.body.data.id;
     const jobId = (await call(app, 'POST', `/v1/connectors/${connectorId}/sync`, { key })).body.data.jobId;
@@ -73,7 +76,11 @@ describe.each(dialects)('a Temporal server restarted in the middle of a sync, on
       return job.body.data;
     }, 150_000);
     expect(finished.progress).toMatchObject({ collected: FILES, indexed: FILES });
-    const stored = await database.db.selectFrom('documents').select((eb) => eb.fn.countAll<number | string>().as('n')).where('connector_id', '=', connectorId).executeTakeFirstOrThrow();
+    const stored = await database.db
+      .selectFrom('documents')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('connector_id', '=', connectorId)
+      .executeTakeFirstOrThrow();
     expect(Number(stored.n)).toBe(FILES);
   });
 });

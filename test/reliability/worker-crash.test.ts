@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { call, createTestApp, createTestKey, testSecretKey, type TestApp } from '../support/api.ts';
 import { eventually } from '../support/control-plane.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
-import { runEntryPoint, type RunningProcess } from '../support/processes.ts';
+import { runEntryPoint, type RunningProcess } from '../../tools/processes.ts';
 import { connectTestClient } from '../support/temporal.ts';
 
 const FILES = 6000;
@@ -52,7 +52,9 @@ describe.each(dialects)('a worker killed in the middle of a sync, on %s', (diale
       TRIBUTARY_DIRECTORY_ROOTS: root,
       LOG_LEVEL: 'warn',
       // The worker finds the SQLite file in its data dir, or PostgreSQL at DATABASE_URL.
-      ...(database.target.kind === 'sqlite' ? { TRIBUTARY_DATA_DIR: path.dirname(database.target.filename) } : { DATABASE_URL: database.url, TRIBUTARY_DATA_DIR: path.join(root, 'data') }),
+      ...(database.target.kind === 'sqlite'
+        ? { TRIBUTARY_DATA_DIR: path.dirname(database.target.filename) }
+        : { DATABASE_URL: database.url, TRIBUTARY_DATA_DIR: path.join(root, 'data') }),
     });
     workers.push(worker);
     return worker;

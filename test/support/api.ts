@@ -6,21 +6,15 @@ import { insertApiKey, ensureWorkspace } from '../../db/repositories/workspaces.
 import { generateApiKey, hashApiKey, type ApiKeyRole } from '../../domain/api-keys.ts';
 import { newId } from '../../domain/ids.ts';
 import { createSecretCipher } from '../../secrets/cipher.ts';
-import { AddressPolicy } from '../../connectors/http/address-policy.ts';
-import { createGuardedFetch } from '../../connectors/http/guarded-fetch.ts';
+import { AddressPolicy } from '../../net/address-policy.ts';
+import { createGuardedFetch } from '../../net/guarded-fetch.ts';
 
 export type TestApp = ReturnType<typeof createApp>;
 
 /** The key the test apps and test workers share, as the API and the worker would. */
 export const testSecretKey = 'test-secret-key-used-only-by-the-test-suite';
 
-export function createTestApp(options: {
-  db: Db;
-  client: Client;
-  taskQueue: string;
-  workflowWaitMs?: number;
-  directoryRoots?: string[];
-}): TestApp {
+export function createTestApp(options: { db: Db; client: Client; taskQueue: string; workflowWaitMs?: number; directoryRoots?: string[] }): TestApp {
   return createApp({
     db: options.db,
     temporal: options.client,

@@ -29,7 +29,12 @@ export async function startControlPlane(
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
     ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}),
   });
-  const app = createTestApp({ db: database.db, client, taskQueue: worker.taskQueue, ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}) });
+  const app = createTestApp({
+    db: database.db,
+    client,
+    taskQueue: worker.taskQueue,
+    ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}),
+  });
   const workspaceId = `ws-${Math.random().toString(36).slice(2, 8)}`;
   const key = await createTestKey(database.db, workspaceId);
   return {

@@ -23,9 +23,17 @@ export async function startFakeSite(options: { extraPages?: number; delayMs?: nu
         return response.end('User-agent: *\nDisallow: /private/\n');
       case '/sitemap.xml':
         response.writeHead(200, { 'content-type': 'application/xml' });
-        return response.end('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/d</loc></url></urlset>'.replace('/d', `http://${request.headers.host}/d`));
+        return response.end(
+          '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/d</loc></url></urlset>'.replace(
+            '/d',
+            `http://${request.headers.host}/d`,
+          ),
+        );
       case '/':
-        return html('Home', `<a href="/a">A</a> <a href="b">B</a> <a href="/private/secret">secret</a> <a href="https://elsewhere.example/">out</a> <a href="/flaky">flaky</a> <a href="/limited">limited</a> <a href="/broken">broken</a> ${extra.map((link) => `<a href="${link}">x</a>`).join(' ')}`);
+        return html(
+          'Home',
+          `<a href="/a">A</a> <a href="b">B</a> <a href="/private/secret">secret</a> <a href="https://elsewhere.example/">out</a> <a href="/flaky">flaky</a> <a href="/limited">limited</a> <a href="/broken">broken</a> ${extra.map((link) => `<a href="${link}">x</a>`).join(' ')}`,
+        );
       case '/a':
         return html('Page A', 'Alpha page about onboarding. <a href="/c#section">C</a> <a href="/">home</a>');
       case '/b':

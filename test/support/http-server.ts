@@ -15,9 +15,7 @@ export interface LocalServer {
 }
 
 /** An HTTP server on loopback that speaks whatever wire format the handler implements, and records requests. */
-export async function startLocalServer(
-  handler: (request: RecordedRequest, response: ServerResponse) => unknown,
-): Promise<LocalServer> {
+export async function startLocalServer(handler: (request: RecordedRequest, response: ServerResponse) => unknown): Promise<LocalServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

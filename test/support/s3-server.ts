@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from './ports.ts';
+import { freePort } from '../../tools/ports.ts';
 
 export interface LocalS3 {
   endpoint: string;
@@ -31,7 +31,13 @@ export async function startLocalS3(buckets: string[]): Promise<LocalS3> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`s3rver exited: ${output}`);
-    if (await fetch(`${endpoint}/`).then(() => true, () => false)) break;
+    if (
+      await fetch(`${endpoint}/`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) throw new Error(`s3rver did not start: ${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -19,7 +19,13 @@ function quietRuntime(): void {
 }
 
 export async function connectTestClient(address: string = inject('temporalAddress')): Promise<Client> {
-  return connectClient({ temporalAddress: address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TLS_CERT_PATH: undefined, TEMPORAL_TLS_KEY_PATH: undefined, TEMPORAL_API_KEY: undefined });
+  return connectClient({
+    temporalAddress: address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TLS_CERT_PATH: undefined,
+    TEMPORAL_TLS_KEY_PATH: undefined,
+    TEMPORAL_API_KEY: undefined,
+  });
 }
 
 export interface TestWorker {

@@ -33,7 +33,12 @@ describe('parsing documents to text', () => {
   });
 
   it('turns HTML, Markdown and JSON into text', async () => {
-    const html = await parseDocument(document({ body: '<html><head><title>T</title><script>var x</script></head><body><p>One</p><p>Two &amp; three</p></body></html>', mimeType: 'text/html; charset=utf-8' }));
+    const html = await parseDocument(
+      document({
+        body: '<html><head><title>T</title><script>var x</script></head><body><p>One</p><p>Two &amp; three</p></body></html>',
+        mimeType: 'text/html; charset=utf-8',
+      }),
+    );
     expect(html).toMatchObject({ ok: true, title: 'T' });
     expect(html.ok && html.text).toContain('Two & three');
     expect(html.ok && html.text).not.toContain('var x');
@@ -44,8 +49,14 @@ describe('parsing documents to text', () => {
   });
 
   it('counts what it cannot parse as a failure, without throwing', async () => {
-    expect(await parseDocument(document({ body: 'not a pdf', mimeType: 'application/pdf' }))).toMatchObject({ ok: false, error: expect.stringContaining('application/pdf') });
+    expect(await parseDocument(document({ body: 'not a pdf', mimeType: 'application/pdf' }))).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('application/pdf'),
+    });
     expect(await parseDocument(document({ body: '{broken', mimeType: 'application/json' }))).toMatchObject({ ok: false });
-    expect(await parseDocument(document({ body: new Uint8Array([0, 1, 2]), mimeType: 'image/png' }))).toEqual({ ok: false, error: 'unsupported content type image/png' });
+    expect(await parseDocument(document({ body: new Uint8Array([0, 1, 2]), mimeType: 'image/png' }))).toEqual({
+      ok: false,
+      error: 'unsupported content type image/png',
+    });
   });
 });

@@ -30,7 +30,11 @@ describe.each(dialects)('schedules, pruning and long syncs on %s', (dialect) => 
   }
 
   async function documentCount(connectorId: string): Promise<number> {
-    const row = await plane.database.db.selectFrom('documents').select((eb) => eb.fn.countAll<number | string>().as('n')).where('connector_id', '=', connectorId).executeTakeFirstOrThrow();
+    const row = await plane.database.db
+      .selectFrom('documents')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('connector_id', '=', connectorId)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -52,7 +56,9 @@ describe.each(dialects)('schedules, pruning and long syncs on %s', (dialect) => 
     rmSync(path.join(folder, 'part-0', 'doc-00007.txt'));
     await plane.client.schedule.getHandle(workflowIds.connectorPruneSchedule(id)).trigger();
     await eventually(async () => expect(await documentCount(id)).toBe(18), 60_000);
-    const ids = (await plane.request('GET', `/v1/collections/${id}/documents?limit=50`)).body.data.map((document: { externalId: string }) => document.externalId);
+    const ids = (await plane.request('GET', `/v1/collections/${id}/documents?limit=50`)).body.data.map(
+      (document: { externalId: string }) => document.externalId,
+    );
     expect(ids).not.toContain('part-0/doc-00003.txt');
     expect(ids).toContain('part-0/doc-00004.txt');
   });

@@ -38,7 +38,9 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
   }
 
   it('crawls a site: links and sitemap, robots.txt, retries of 5xx and 429, failures counted', async () => {
-    const created = await plane.request('POST', '/v1/connectors', { body: { name: 'Site', type: 'web_scraper', config: { url: `${site.url}/`, extractionType: 'all', delayMs: 0 } } });
+    const created = await plane.request('POST', '/v1/connectors', {
+      body: { name: 'Site', type: 'web_scraper', config: { url: `${site.url}/`, extractionType: 'all', delayMs: 0 } },
+    });
     expect(created.status).toBe(201);
     const job = await sync(created.body.data.id);
     expect(job.status).toBe('succeeded');
@@ -53,7 +55,9 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
     const search = await plane.request('GET', `/v1/collections/${created.body.data.id}/documents?q=vacation`);
     expect(search.body.data.map((document: { title: string }) => document.title)).toEqual(['Page B']);
 
-    const single = await plane.request('POST', '/v1/connectors', { body: { name: 'One page', type: 'web_scraper', config: { url: `${site.url}/a`, extractionType: 'single' } } });
+    const single = await plane.request('POST', '/v1/connectors', {
+      body: { name: 'One page', type: 'web_scraper', config: { url: `${site.url}/a`, extractionType: 'single' } },
+    });
     expect((await sync(single.body.data.id)).progress).toMatchObject({ collected: 1, indexed: 1 });
     expect(await externalIds(single.body.data.id)).toEqual([`${site.url}/a`]);
   });
@@ -63,13 +67,24 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
     await client.connect();
     try {
       await client.query('CREATE TABLE articles (id serial PRIMARY KEY, title text NOT NULL, body text NOT NULL, updated_at timestamptz NOT NULL)');
-      await client.query(`INSERT INTO articles (title, body, updated_at) SELECT 'Article ' || n, 'Body of article ' || n, now() - interval '1 day' FROM generate_series(1, 2500) AS n`);
+      await client.query(
+        `INSERT INTO articles (title, body, updated_at) SELECT 'Article ' || n, 'Body of article ' || n, now() - interval '1 day' FROM generate_series(1, 2500) AS n`,
+      );
       const url = new URL(source.url as string);
       const created = await plane.request('POST', '/v1/connectors', {
         body: {
           name: 'Articles',
           type: 'postgresql',
-          config: { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), table: 'articles', idColumn: 'id', updatedAtColumn: 'updated_at', titleColumn: 'title', contentColumns: ['title', 'body'] },
+          config: {
+            host: url.hostname,
+            port: Number(url.port),
+            database: url.pathname.slice(1),
+            table: 'articles',
+            idColumn: 'id',
+            updatedAtColumn: 'updated_at',
+            titleColumn: 'title',
+            contentColumns: ['title', 'body'],
+          },
           credentials: { username: 'postgres', password: 'unused-with-trust-auth' },
         },
       });
@@ -83,7 +98,9 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
       expect(one.body.data.map((document: { title: string }) => document.title)).toContain('Article 1234');
 
       await client.query(`UPDATE articles SET body = body || ' (edited)', updated_at = now() + interval '1 minute' WHERE id <= 10`);
-      await client.query(`INSERT INTO articles (title, body, updated_at) SELECT 'New ' || n, 'Fresh', now() + interval '1 minute' FROM generate_series(1, 5) AS n`);
+      await client.query(
+        `INSERT INTO articles (title, body, updated_at) SELECT 'New ' || n, 'Fresh', now() + interval '1 minute' FROM generate_series(1, 5) AS n`,
+      );
       const incremental = await sync(id);
       expect(incremental).toMatchObject({ status: 'succeeded', mode: 'incremental' });
       expect(incremental.progress).toMatchObject({ collected: 15, indexed: 15, deleted: 0 });
@@ -91,7 +108,11 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
       await client.query('DELETE FROM articles WHERE id IN (100, 200, 300)');
       const full = await sync(id, 'full');
       expect(full.progress).toMatchObject({ collected: 2502, indexed: 0, unchanged: 2502, deleted: 3 });
-      const count = await plane.database.db.selectFrom('documents').select((eb) => eb.fn.countAll<number | string>().as('n')).where('connector_id', '=', id).executeTakeFirstOrThrow();
+      const count = await plane.database.db
+        .selectFrom('documents')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('connector_id', '=', id)
+        .executeTakeFirstOrThrow();
       expect(Number(count.n)).toBe(2502);
     } finally {
       await client.end();
@@ -99,7 +120,12 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
   });
 
   it('reads objects under an S3 prefix through the AWS SDK', async () => {
-    const client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
     try {
       const put = (Key: string, Body: string, ContentType: string) => client.send(new PutObjectCommand({ Bucket: 'my-documents', Key, Body, ContentType }));
       await put('documents/guide.md', '# Guide\n\nHow to **search**.', 'text/markdown');

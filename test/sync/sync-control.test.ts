@@ -66,7 +66,8 @@ describe.each(dialects)('controlling a running sync on %s', (dialect) => {
     const askedAt = Date.now();
     const cancel = await plane.request('POST', `/v1/connectors/${connectorId}/sync/${jobId}/cancel`);
     expect(cancel.status).toBe(202);
-    expect(cancel.body.data.status).toBe('canceling');
+    // The answer is the job as it is now: canceling, or already canceled when the page ended first.
+    expect(['canceling', 'canceled']).toContain(cancel.body.data.status);
     const job = await waitForSync(plane, connectorId, jobId);
     expect(Date.now() - askedAt).toBeLessThan(10_000);
     expect(job.status).toBe('canceled');

@@ -15,7 +15,10 @@ describe.each(dialects)('syncing an upload connector on %s', (dialect) => {
     folder = path.join(root, 'handbook');
     mkdirSync(path.join(folder, 'guides'), { recursive: true });
     writeFileSync(path.join(folder, 'guides', 'onboarding.md'), '# Onboarding\n\nWelcome aboard, **new colleague**.');
-    writeFileSync(path.join(folder, 'index.html'), '<html><head><title>Handbook</title></head><body><h1>Handbook</h1><p>Vacation policy lives here.</p></body></html>');
+    writeFileSync(
+      path.join(folder, 'index.html'),
+      '<html><head><title>Handbook</title></head><body><h1>Handbook</h1><p>Vacation policy lives here.</p></body></html>',
+    );
     writeFileSync(path.join(folder, 'teams.json'), JSON.stringify({ search: ['ana', 'bo'] }));
     writeFileSync(path.join(folder, 'broken.pdf'), 'this is not a pdf');
     plane = await startControlPlane(dialect, { directoryRoots: [root] });
@@ -27,8 +30,13 @@ describe.each(dialects)('syncing an upload connector on %s', (dialect) => {
 
   async function upload(connectorId: string, files: Record<string, string>) {
     const form = new FormData();
-    for (const [name, content] of Object.entries(files)) form.append('file', new File([content], name, { type: name.endsWith('.md') ? 'text/markdown' : 'text/plain' }));
-    const response = await plane.app.request(`/v1/connectors/${connectorId}/files`, { method: 'POST', headers: { authorization: `Bearer ${plane.key}` }, body: form });
+    for (const [name, content] of Object.entries(files))
+      form.append('file', new File([content], name, { type: name.endsWith('.md') ? 'text/markdown' : 'text/plain' }));
+    const response = await plane.app.request(`/v1/connectors/${connectorId}/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${plane.key}` },
+      body: form,
+    });
     return { status: response.status, body: (await response.json()) as { data: Array<{ path: string }> } };
   }
 
@@ -43,7 +51,10 @@ describe.each(dialects)('syncing an upload connector on %s', (dialect) => {
     const created = await plane.request('POST', '/v1/connectors', { body: { name: 'Handbook', type: 'upload', config: { directory: folder } } });
     expect(created.status).toBe(201);
     const id = created.body.data.id;
-    const uploaded = await upload(id, { 'notes/standup.md': '## Standup\n\n- shipped the *search* page', 'faq.txt': 'Where is the vacation policy? In the handbook.' });
+    const uploaded = await upload(id, {
+      'notes/standup.md': '## Standup\n\n- shipped the *search* page',
+      'faq.txt': 'Where is the vacation policy? In the handbook.',
+    });
     expect(uploaded.status).toBe(201);
     expect(uploaded.body.data.map((file: { path: string }) => file.path).sort()).toEqual(['faq.txt', 'notes/standup.md']);
 
@@ -96,7 +107,18 @@ describe.each(dialects)('syncing an upload connector on %s', (dialect) => {
     // A job of another process is active: the database refuses a second one.
     await plane.database.db
       .insertInto('sync_jobs')
-      .values({ id: 'job_active_elsewhere', workspace_id: plane.workspaceId, connector_id: id, mode: 'full', trigger: 'schedule', status: 'running', phase: 'reading', created_at: new Date().toISOString(), started_at: new Date().toISOString(), updated_at: new Date().toISOString() })
+      .values({
+        id: 'job_active_elsewhere',
+        workspace_id: plane.workspaceId,
+        connector_id: id,
+        mode: 'full',
+        trigger: 'schedule',
+        status: 'running',
+        phase: 'reading',
+        created_at: new Date().toISOString(),
+        started_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      })
       .execute();
     const refused = await plane.request('POST', `/v1/connectors/${id}/sync`);
     expect(refused.status).toBe(409);

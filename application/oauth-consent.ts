@@ -7,31 +7,36 @@ import type { CredentialSecret } from '../domain/credential.ts';
 import { authorizationUrl, exchangeCode, newPkcePair, OAuthExchangeError } from '../oauth/client.ts';
 import { oauthEndpoints } from '../oauth/fresh-credential.ts';
 import { openCredentialRow, sealCredentialSecret } from '../secrets/credential-seal.ts';
-import type { ApiDependencies } from './dependencies.ts';
-import { ApiError } from './errors.ts';
+import type { AppDependencies } from './dependencies.ts';
+import { runCredentialBinding } from './bind-credential.ts';
+import { requireConnector } from './connector-lookup.ts';
+import { AppError } from './errors.ts';
 
 const CONSENT_TTL_MS = 15 * 60 * 1000;
 
-export function callbackUrl(deps: Pick<ApiDependencies, 'publicUrl'>, type: string): string {
+export function callbackUrl(deps: Pick<AppDependencies, 'publicUrl'>, type: string): string {
   return `${deps.publicUrl}/v1/connectors/oauth/${type}/callback`;
 }
 
 /** The OAuth2 client credential bound to the connector: where consent starts from. */
-async function boundOAuthCredential(deps: ApiDependencies, connector: Connector) {
+async function boundOAuthCredential(deps: AppDependencies, connector: Connector) {
   const row = connector.credentialId ? await findCredentialRow(deps.db, connector.credentialId) : undefined;
   if (!row || row.kind !== 'oauth2') {
-    throw new ApiError(409, 'conflict', `Connector ${connector.id} has no OAuth2 client credential; create it with credentials {kind: "oauth2", clientId, clientSecret} or bind one`);
+    throw new AppError(
+      'conflict',
+      `Connector ${connector.id} has no OAuth2 client credential; create it with credentials {kind: "oauth2", clientId, clientSecret} or bind one`,
+    );
   }
   const secret = openCredentialRow(deps.cipher, row).secret as CredentialSecret<'oauth2'>;
   const endpoints = oauthEndpoints(row, secret);
-  if (!endpoints) throw new ApiError(409, 'conflict', `No OAuth2 endpoints are known for ${row.type}`);
+  if (!endpoints) throw new AppError('conflict', `No OAuth2 endpoints are known for ${row.type}`);
   return { row, secret, endpoints };
 }
 
 /** Builds the consent URL with state and PKCE (S256); the verifier is kept sealed on the server. */
-export async function startConsent(deps: ApiDependencies, connector: Connector): Promise<string> {
+async function startConsent(deps: AppDependencies, connector: Connector): Promise<string> {
   const provider = findConnectorDefinition(connector.type)?.oauth;
-  if (!provider) throw new ApiError(400, 'invalid_request', `${connector.type} does not use OAuth2`);
+  if (!provider) throw new AppError('invalid_request', `${connector.type} does not use OAuth2`);
   const { row, secret, endpoints } = await boundOAuthCredential(deps, connector);
   const pkce = await newPkcePair();
   const redirectUri = callbackUrl(deps, connector.type);
@@ -61,18 +66,18 @@ export async function startConsent(deps: ApiDependencies, connector: Connector):
  * Exchanges the code once (the state is consumed first) and stores the tokens sealed in the
  * connector's credential. Returns the connector, ready for the binding workflow.
  */
-export async function completeConsent(deps: ApiDependencies, type: string, input: { code: string; state: string }): Promise<Connector> {
+async function completeConsent(deps: AppDependencies, type: string, input: { code: string; state: string }): Promise<Connector> {
   const consent = await consumeOAuthState(deps.db, input.state, deps.now());
-  if (!consent) throw new ApiError(400, 'invalid_request', 'Unknown, used or expired OAuth state; start again from the authorize URL');
+  if (!consent) throw new AppError('invalid_request', 'Unknown, used or expired OAuth state; start again from the authorize URL');
   const connector = await findConnector(deps.db, consent.connector_id);
   if (!connector || connector.type !== type || connector.workspaceId !== consent.workspace_id) {
-    throw new ApiError(400, 'invalid_request', 'The OAuth state does not belong to a connector of this type');
+    throw new AppError('invalid_request', 'The OAuth state does not belong to a connector of this type');
   }
   const row = await findCredentialRow(deps.db, consent.credential_id);
-  if (!row) throw new ApiError(409, 'conflict', `The credential of connector ${connector.id} was deleted during consent`);
+  if (!row) throw new AppError('conflict', `The credential of connector ${connector.id} was deleted during consent`);
   const secret = openCredentialRow(deps.cipher, row).secret as CredentialSecret<'oauth2'>;
   const endpoints = oauthEndpoints(row, secret);
-  if (!endpoints) throw new ApiError(409, 'conflict', `No OAuth2 endpoints are known for ${row.type}`);
+  if (!endpoints) throw new AppError('conflict', `No OAuth2 endpoints are known for ${row.type}`);
   let tokens;
   try {
     tokens = await exchangeCode({
@@ -86,10 +91,24 @@ export async function completeConsent(deps: ApiDependencies, type: string, input
       now: deps.now(),
     });
   } catch (error) {
-    if (error instanceof OAuthExchangeError) throw new ApiError(422, 'credential_check_failed', error.message);
+    if (error instanceof OAuthExchangeError) throw new AppError('credential_check_failed', error.message);
     throw error;
   }
   const updated: CredentialSecret<'oauth2'> = { ...secret, ...tokens };
   await updateCredentialRow(deps.db, row.id, { ...sealCredentialSecret(deps.cipher, updated), updated_at: deps.now().toISOString() });
   return connector;
+}
+
+/** The consent URL for a connector of the caller's workspace (`GET /v1/connectors/oauth/{type}/authorize`). */
+export async function authorizeConnector(deps: AppDependencies, workspaceId: string, type: string, connectorId: string): Promise<string> {
+  const connector = await requireConnector(deps, workspaceId, connectorId);
+  if (connector.type !== type) throw new AppError('invalid_request', `Connector ${connector.id} is a ${connector.type} connector, not ${type}`);
+  return startConsent(deps, connector);
+}
+
+/** The provider's redirect: exchanges the code once, stores the tokens and binds them. */
+export async function connectThroughConsent(deps: AppDependencies, type: string, input: { code: string; state: string }): Promise<Connector> {
+  const connector = await completeConsent(deps, type, input);
+  if (!connector.credentialId) throw new AppError('conflict', `Connector ${connector.id} lost its credential during consent`);
+  return runCredentialBinding(deps, connector, connector.credentialId);
 }

@@ -1,11 +1,11 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../config/logger.ts';
-import type { HttpFetch } from '../connectors/http/guarded-fetch.ts';
+import type { HttpFetch } from '../net/guarded-fetch.ts';
 import type { Db } from '../db/database.ts';
 import type { SecretCipher } from '../secrets/cipher.ts';
 
 /** What the API needs, built once by its entry point (or a test) and passed in. */
-export interface ApiDependencies {
+export interface AppDependencies {
   readonly db: Db;
   readonly temporal: Client;
   readonly taskQueue: string;

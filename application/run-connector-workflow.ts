@@ -1,9 +1,16 @@
-import { isGrpcDeadlineError, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
+import {
+  isGrpcDeadlineError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  type Workflow,
+  type WorkflowResultType,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
 import type { Connector } from '../domain/connector.ts';
 import { connectorSearchAttributes } from '../temporal/search-attributes.ts';
-import type { ApiDependencies } from './dependencies.ts';
-import { ApiError } from './errors.ts';
-import { workflowFailureMessage, workflowFailureType } from './workflow-errors.ts';
+import type { AppDependencies } from './dependencies.ts';
+import { AppError } from './errors.ts';
+import { workflowFailureMessage, workflowFailureType } from './workflow-failure.ts';
 
 export type WorkflowOutcome<T> = { finished: true; result: T } | { finished: false };
 
@@ -11,22 +18,24 @@ export type WorkflowOutcome<T> = { finished: true; result: T } | { finished: fal
  * Starts a connector workflow and waits for it up to `workflowWaitMs`. Workflows of one kind for
  * one connector never overlap: a second request joins the first (`join`) or is refused with 409.
  */
-export async function runConnectorWorkflow<T>(
-  deps: ApiDependencies,
+export async function runConnectorWorkflow<W extends Workflow>(
+  deps: AppDependencies,
   options: {
-    workflowType: string;
+    /** The workflow function itself, so its input and result types follow it. */
+    workflow: W;
     workflowId: string;
-    args: unknown[];
+    args: Parameters<W>;
     connector: Pick<Connector, 'id' | 'type' | 'workspaceId'>;
     summary: string;
     onConflict: 'join' | 'refuse';
     /** Maps a workflow's ApplicationFailure type to the error the client gets. */
-    failure: (type: string | undefined, message: string) => ApiError;
+    failure: (type: string | undefined, message: string) => AppError;
   },
-): Promise<WorkflowOutcome<T>> {
+): Promise<WorkflowOutcome<WorkflowResultType<W>>> {
   let handle;
   try {
-    handle = await deps.temporal.workflow.start(options.workflowType, {
+    // The generic args cannot be narrowed to the SDK's conditional tuple type; callers are typed by W.
+    const startOptions = {
       workflowId: options.workflowId,
       taskQueue: deps.taskQueue,
       args: options.args,
@@ -34,10 +43,11 @@ export async function runConnectorWorkflow<T>(
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       typedSearchAttributes: connectorSearchAttributes(options.connector),
       staticSummary: options.summary,
-    });
+    } as unknown as WorkflowStartOptions<W>;
+    handle = await deps.temporal.workflow.start(options.workflow, startOptions);
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new ApiError(409, 'conflict', `Another change of connector ${options.connector.id} is in progress; retry when it is done`, {
+      throw new AppError('conflict', `Another change of connector ${options.connector.id} is in progress; retry when it is done`, {
         workflowId: options.workflowId,
       });
     }
@@ -45,7 +55,7 @@ export async function runConnectorWorkflow<T>(
   }
   try {
     // A deadline rather than a race, so no long poll outlives the request.
-    const result = (await deps.temporal.withDeadline(Date.now() + deps.workflowWaitMs, () => handle.result())) as T;
+    const result = await deps.temporal.withDeadline(Date.now() + deps.workflowWaitMs, () => handle.result());
     return { finished: true, result };
   } catch (error) {
     if (isGrpcDeadlineError(error)) return { finished: false };

@@ -1,10 +1,5 @@
 import type { Db } from '../db/database.ts';
-import {
-  countWorkspaceAdminKeys,
-  DEFAULT_WORKSPACE_ID,
-  ensureWorkspace,
-  insertApiKey,
-} from '../db/repositories/workspaces.ts';
+import { countWorkspaceAdminKeys, DEFAULT_WORKSPACE_ID, ensureWorkspace, insertApiKey } from '../db/repositories/workspaces.ts';
 import { generateApiKey, hashApiKey } from '../domain/api-keys.ts';
 import { newId } from '../domain/ids.ts';
 

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+export const projectRoot = path.resolve(import.meta.dirname, '..');
 
 export interface RunningProcess {
   child: ChildProcess;

@@ -6,11 +6,11 @@ import { credentialSecretSchemas, type CredentialKind } from '../domain/credenti
 import { newId } from '../domain/ids.ts';
 import { scheduleInstantError, type Schedule } from '../domain/schedule.ts';
 import { sealCredentialSecret } from '../secrets/credential-seal.ts';
-import type { ApiDependencies } from './dependencies.ts';
-import { ApiError } from './errors.ts';
+import type { AppDependencies } from './dependencies.ts';
+import { AppError } from './errors.ts';
 
-function invalid(path: string[], message: string): ApiError {
-  return new ApiError(400, 'invalid_request', `Invalid request body: ${path.join('.')}: ${message}`, {
+function invalid(path: string[], message: string): AppError {
+  return new AppError('invalid_request', `Invalid request body: ${path.join('.')}: ${message}`, {
     issues: [{ path, message, code: 'custom' }],
   });
 }
@@ -25,14 +25,14 @@ export function assertSchedulesAccepted(schedules: { schedule?: Schedule | undef
 }
 
 /** Rules of a type's config that depend on this server's settings (an upload folder's roots). */
-export async function assertConfigAccepted(deps: ApiDependencies, type: string, config: unknown): Promise<void> {
+export async function assertConfigAccepted(deps: AppDependencies, type: string, config: unknown): Promise<void> {
   const issue = await findConnectorDefinition(type)?.validateConfig?.(config, { directoryRoots: deps.directoryRoots });
   if (issue) throw invalid(issue.path, issue.message);
 }
 
 /** The credential a creation request names: an existing one of the workspace, or an inline secret sealed here. */
 export async function creationCredential(
-  deps: ApiDependencies,
+  deps: AppDependencies,
   connector: Connector,
   body: { credentialId?: string | undefined; credentials?: Record<string, unknown> | undefined },
 ): Promise<{ credentialId?: string; inlineCredential?: SealedCredentialRow }> {

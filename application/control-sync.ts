@@ -1,0 +1,22 @@
+import { changeSyncJobStatus, findSyncJobRow } from '../db/repositories/sync-jobs.ts';
+import { activeSyncStatuses, type SyncJob } from '../domain/sync-job.ts';
+import { cancelSignal, resyncSignal } from '../workflows/sync-connector.ts';
+import type { AppDependencies } from './dependencies.ts';
+import { AppError } from './errors.ts';
+import { liveSyncJob, requireSyncJobRow } from './sync-status.ts';
+
+export type SyncControl = 'cancel' | 'resync';
+
+const signals = { cancel: cancelSignal, resync: resyncSignal } as const;
+
+/** Signals a running sync to stop (`cancel`) or to start over as a full sync (`resync`). */
+export async function controlSync(deps: AppDependencies, workspaceId: string, connectorId: string, jobId: string, action: SyncControl): Promise<SyncJob> {
+  const row = await requireSyncJobRow(deps, workspaceId, connectorId, jobId);
+  if (!activeSyncStatuses.includes(row.status as never) || !row.workflow_id) {
+    throw new AppError('conflict', `Sync job ${jobId} is ${row.status}; only an active sync can be ${action === 'cancel' ? 'canceled' : 'restarted'}`);
+  }
+  if (action === 'cancel') await changeSyncJobStatus(deps.db, jobId, 'canceling', { now: deps.now().toISOString() });
+  // Signals go by workflow id only, so they reach the latest run after continue-as-new.
+  await deps.temporal.workflow.getHandle(row.workflow_id).signal(signals[action]);
+  return liveSyncJob(deps, (await findSyncJobRow(deps.db, jobId)) ?? row);
+}

@@ -1,0 +1,38 @@
+export const errorCodes = [
+  'invalid_request',
+  'invalid_json',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'schedule_conflict',
+  'payload_too_large',
+  'credential_check_failed',
+  'schedule_creation_failed',
+  'schedule_update_failed',
+  'temporal_unavailable',
+  'database_unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+/**
+ * An outcome the caller can act on. Use cases throw it; each API (`/v1`, the seed adapters) presents
+ * it in its own shape, the status following from the code.
+ * @example throw new AppError('not_found', `Connector ${id} not found`)
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** A 400 for one field, shaped like a schema failure: `details.issues` with the field's path. */
+export function invalidInput(path: string[], message: string): AppError {
+  return new AppError('invalid_request', `Invalid request body: ${path.join('.')}: ${message}`, { issues: [{ path, message, code: 'custom' }] });
+}

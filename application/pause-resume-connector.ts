@@ -1,0 +1,43 @@
+import { findConnectorDefinition } from '../connectors/registry.ts';
+import type { Connector } from '../domain/connector.ts';
+import { workflowIds } from '../temporal/ids.ts';
+import { pauseConnector as pauseWorkflow, resumeConnector as resumeWorkflow } from '../workflows/pause-resume-connector.ts';
+import { requireLiveConnector } from './connector-lookup.ts';
+import type { AppDependencies } from './dependencies.ts';
+import { AppError } from './errors.ts';
+import { runConnectorWorkflow } from './run-connector-workflow.ts';
+
+/** 200 once the workflow finished; 202 with the connector as it was when no worker finished it in time. */
+export type StateChangeOutcome = { status: 200 | 202; connector: Connector };
+
+const failure = (_type: string | undefined, message: string) => new AppError('schedule_update_failed', message);
+
+/** Pauses the connector and its schedules; a second request joins the first. */
+export async function pauseConnector(deps: AppDependencies, workspaceId: string, id: string): Promise<StateChangeOutcome> {
+  const connector = await requireLiveConnector(deps, workspaceId, id);
+  const outcome = await runConnectorWorkflow(deps, {
+    workflow: pauseWorkflow,
+    workflowId: workflowIds.pauseConnector(connector.id),
+    args: [{ connectorId: connector.id }],
+    connector,
+    summary: `Pause connector "${connector.name}" (${connector.id})`,
+    onConflict: 'join',
+    failure,
+  });
+  return outcome.finished ? { status: 200, connector: outcome.result } : { status: 202, connector };
+}
+
+/** Resumes the connector and its schedules, or leaves it `auth_required` while it lacks a credential. */
+export async function resumeConnector(deps: AppDependencies, workspaceId: string, id: string): Promise<StateChangeOutcome> {
+  const connector = await requireLiveConnector(deps, workspaceId, id);
+  const outcome = await runConnectorWorkflow(deps, {
+    workflow: resumeWorkflow,
+    workflowId: workflowIds.resumeConnector(connector.id),
+    args: [{ connectorId: connector.id, needsCredential: (findConnectorDefinition(connector.type)?.credentialKinds.length ?? 0) > 0 }],
+    connector,
+    summary: `Resume connector "${connector.name}" (${connector.id})`,
+    onConflict: 'join',
+    failure,
+  });
+  return outcome.finished ? { status: 200, connector: outcome.result } : { status: 202, connector };
+}

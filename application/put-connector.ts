@@ -1,0 +1,53 @@
+import { isDeepStrictEqual } from 'node:util';
+import { findConnector } from '../db/repositories/connectors.ts';
+import type { Connector } from '../domain/connector.ts';
+import type { ConnectorSpec } from './connector-schemas.ts';
+import { assertConfigAccepted, assertSchedulesAccepted, creationCredential } from './connector-input.ts';
+import { newConnector, runConnectorCreation } from './create-connector.ts';
+import type { AppDependencies } from './dependencies.ts';
+import { AppError } from './errors.ts';
+import { runConnectorUpdate } from './update-connector.ts';
+
+const definitionFields = ['name', 'description', 'collection', 'config', 'metadata', 'schedule', 'pruneSchedule'] as const;
+
+/**
+ * Creates the connector under a client-chosen id (201) or replaces its definition (200), as
+ * Elastic's `PUT _connector/<id>` does; a replay answers 200 with the connector unchanged.
+ */
+export async function putConnector(
+  deps: AppDependencies,
+  workspaceId: string,
+  id: string,
+  body: ConnectorSpec & { credentialId?: string | undefined; credentials?: Record<string, unknown> | undefined },
+): Promise<{ status: 200 | 201 | 202; connector: Connector }> {
+  const { credentialId, credentials, ...spec } = body;
+  const now = deps.now();
+  assertSchedulesAccepted(spec, now);
+  await assertConfigAccepted(deps, spec.type, spec.config);
+  const wanted = newConnector(id, workspaceId, spec, now);
+  const existing = await findConnector(deps.db, id);
+  // Another workspace's connector must not show through, not even as a conflict.
+  if (existing && existing.workspaceId !== workspaceId) {
+    throw new AppError('not_found', `Connector ${id} not found, and this id cannot be used; choose another`);
+  }
+  if (existing) return replaceDefinition(deps, existing, wanted);
+  return runConnectorCreation(deps, wanted, await creationCredential(deps, wanted, { credentialId, credentials }));
+}
+
+async function replaceDefinition(deps: AppDependencies, existing: Connector, wanted: Connector): Promise<{ status: 200 | 202; connector: Connector }> {
+  if (existing.type !== wanted.type) {
+    throw new AppError('conflict', `Connector ${existing.id} is a ${existing.type} connector; its type cannot change`);
+  }
+  if (existing.collection !== wanted.collection) {
+    throw new AppError('conflict', `The collection of connector ${existing.id} cannot change; create another connector`);
+  }
+  if (definitionFields.every((field) => isDeepStrictEqual(existing[field], wanted[field]))) return { status: 200, connector: existing };
+  return runConnectorUpdate(deps, existing, {
+    name: wanted.name,
+    description: wanted.description,
+    config: wanted.config,
+    metadata: wanted.metadata,
+    schedule: wanted.schedule,
+    pruneSchedule: wanted.pruneSchedule,
+  });
+}

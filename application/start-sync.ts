@@ -1,0 +1,63 @@
+import { changeSyncJobStatus, openSyncJob } from '../db/repositories/sync-jobs.ts';
+import { newId } from '../domain/ids.ts';
+import type { SyncMode } from '../domain/sync-job.ts';
+import { workflowIds } from '../temporal/ids.ts';
+import { connectorSearchAttributes } from '../temporal/search-attributes.ts';
+import { syncConnector } from '../workflows/sync-connector.ts';
+import { requireConnector } from './connector-lookup.ts';
+import type { AppDependencies } from './dependencies.ts';
+import { AppError } from './errors.ts';
+
+/**
+ * Queues a sync job of a connected connector and starts its workflow. The job row exists before the
+ * workflow, so its id can be answered at once; a second sync while one is active is a conflict.
+ */
+export async function startSync(
+  deps: AppDependencies,
+  workspaceId: string,
+  connectorId: string,
+  mode: SyncMode = 'incremental',
+): Promise<{ jobId: string; status: 'queued'; startedAt: string }> {
+  const connector = await requireConnector(deps, workspaceId, connectorId);
+  if (connector.state !== 'connected') {
+    throw new AppError(
+      'conflict',
+      `Connector ${connector.id} is ${connector.state}${connector.stateReason ? ` (${connector.stateReason})` : ''}; it syncs once connected`,
+    );
+  }
+  const jobId = newId('job');
+  const workflowId = workflowIds.syncJob(connector.id, jobId);
+  const now = deps.now().toISOString();
+  const opened = await openSyncJob(deps.db, {
+    id: jobId,
+    workspaceId: connector.workspaceId,
+    connectorId: connector.id,
+    requestedMode: mode,
+    trigger: 'manual',
+    status: 'queued',
+    workflowId,
+    now,
+  });
+  if (!opened.opened) throw new AppError('conflict', `A sync of connector ${connector.id} is already active`, { jobId: opened.activeJobId });
+  try {
+    await deps.temporal.workflow.start(syncConnector, {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [{ connectorId: connector.id, trigger: 'manual', mode, jobId }],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      typedSearchAttributes: connectorSearchAttributes(connector),
+      staticSummary: `Sync ${connector.type} connector "${connector.name}" (${connector.id}), job ${jobId}`,
+    });
+  } catch (error) {
+    // The job must not stay queued for a workflow that never started.
+    await changeSyncJobStatus(deps.db, jobId, 'failed', {
+      finished: true,
+      phase: 'done',
+      error: 'The sync workflow could not be started',
+      now: deps.now().toISOString(),
+    });
+    throw error;
+  }
+  return { jobId, status: 'queued', startedAt: now };
+}
