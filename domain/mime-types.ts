@@ -13,5 +13,6 @@ const mimeTypeByExtension: Readonly<Record<string, string>> = {
 /** The MIME type a file name's extension suggests, for the formats Tributary parses; undefined for any other. */
 export function mimeTypeFromName(name: string): string | undefined {
   const extension = name.toLowerCase().split('.').pop() ?? '';
-  return mimeTypeByExtension[extension];
+  // Own keys only: a name like "x.constructor" must not find Object's prototype.
+  return Object.hasOwn(mimeTypeByExtension, extension) ? mimeTypeByExtension[extension] : undefined;
 }
