@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ZodError } from 'zod';
-import { AppError, type ErrorCode } from '../application/errors.ts';
+import type { AppError, ErrorCode } from '../application/errors.ts';
 
 /** The HTTP status of each error code; one status per code, so clients may switch on either. */
 export const httpStatusOf: Record<ErrorCode, ContentfulStatusCode> = {
@@ -23,13 +22,4 @@ export const httpStatusOf: Record<ErrorCode, ContentfulStatusCode> = {
 
 export function errorResponse(c: Context, error: AppError) {
   return c.json({ error: { code: error.code, message: error.message, details: error.details ?? null } }, httpStatusOf[error.code]);
-}
-
-export function validationError(error: ZodError, where: string): AppError {
-  const issues = error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, code: issue.code }));
-  const summary = issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : where}: ${issue.message}`)
-    .join('; ');
-  return new AppError('invalid_request', `Invalid ${where}: ${summary}`, { issues });
 }

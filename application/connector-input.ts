@@ -7,27 +7,21 @@ import { newId } from '../domain/ids.ts';
 import { scheduleInstantError, type Schedule } from '../domain/schedule.ts';
 import { sealCredentialSecret } from '../secrets/credential-seal.ts';
 import type { AppDependencies } from './dependencies.ts';
-import { AppError } from './errors.ts';
-
-function invalid(path: string[], message: string): AppError {
-  return new AppError('invalid_request', `Invalid request body: ${path.join('.')}: ${message}`, {
-    issues: [{ path, message, code: 'custom' }],
-  });
-}
+import { invalidInput } from './errors.ts';
 
 /** Checks the parts of a schedule that depend on the clock, which the schema cannot. */
 export function assertSchedulesAccepted(schedules: { schedule?: Schedule | undefined; pruneSchedule?: Schedule | null | undefined }, now: Date): void {
   for (const field of ['schedule', 'pruneSchedule'] as const) {
     const schedule = schedules[field];
     const error = schedule && scheduleInstantError(schedule, now);
-    if (error) throw invalid([field, 'at'], error);
+    if (error) throw invalidInput([field, 'at'], error);
   }
 }
 
 /** Rules of a type's config that depend on this server's settings (an upload folder's roots). */
 export async function assertConfigAccepted(deps: AppDependencies, type: string, config: unknown): Promise<void> {
   const issue = await findConnectorDefinition(type)?.validateConfig?.(config, { directoryRoots: deps.directoryRoots });
-  if (issue) throw invalid(issue.path, issue.message);
+  if (issue) throw invalidInput(issue.path, issue.message);
 }
 
 /** The credential a creation request names: an existing one of the workspace, or an inline secret sealed here. */
@@ -36,22 +30,22 @@ export async function creationCredential(
   connector: Connector,
   body: { credentialId?: string | undefined; credentials?: Record<string, unknown> | undefined },
 ): Promise<{ credentialId?: string; inlineCredential?: SealedCredentialRow }> {
-  if (body.credentialId && body.credentials) throw invalid(['credentials'], 'send credentialId or credentials, not both');
+  if (body.credentialId && body.credentials) throw invalidInput(['credentials'], 'send credentialId or credentials, not both');
   const definition = findConnectorDefinition(connector.type);
   const accepted = definition?.credentialKinds ?? [];
   if (body.credentialId) {
     const row = await findWorkspaceCredentialRow(deps.db, connector.workspaceId, body.credentialId);
-    if (!row) throw invalid(['credentialId'], `credential ${body.credentialId} not found in this workspace`);
+    if (!row) throw invalidInput(['credentialId'], `credential ${body.credentialId} not found in this workspace`);
     if (row.type !== connector.type || !accepted.includes(row.kind as CredentialKind)) {
-      throw invalid(['credentialId'], `credential ${row.id} is a ${row.kind} credential for ${row.type}, not one ${connector.type} accepts`);
+      throw invalidInput(['credentialId'], `credential ${row.id} is a ${row.kind} credential for ${row.type}, not one ${connector.type} accepts`);
     }
     return { credentialId: row.id };
   }
   if (!body.credentials) return {};
-  if (accepted.length === 0) throw invalid(['credentials'], `${connector.type} takes no credentials`);
+  if (accepted.length === 0) throw invalidInput(['credentials'], `${connector.type} takes no credentials`);
   const { kind, ...fields } = body.credentials;
   if (kind !== undefined && !accepted.includes(kind as CredentialKind)) {
-    throw invalid(['credentials', 'kind'], `${connector.type} takes ${accepted.join(' or ')} credentials`);
+    throw invalidInput(['credentials', 'kind'], `${connector.type} takes ${accepted.join(' or ')} credentials`);
   }
   const candidates = kind === undefined ? accepted : [kind as CredentialKind];
   const attempts = candidates.map((candidate) => ({ candidate, parsed: credentialSecretSchemas[candidate].safeParse(fields) }));
@@ -59,7 +53,7 @@ export async function creationCredential(
   if (!match?.parsed.success) {
     const first = attempts[0]?.parsed.error?.issues[0];
     const path = ['credentials', ...(first?.path.map(String) ?? [])];
-    throw invalid(path, `${first?.message ?? 'invalid'} (as a ${attempts[0]?.candidate} credential)`);
+    throw invalidInput(path, `${first?.message ?? 'invalid'} (as a ${attempts[0]?.candidate} credential)`);
   }
   const now = connector.createdAt;
   return {

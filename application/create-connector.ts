@@ -1,6 +1,6 @@
 import type { SealedCredentialRow } from '../activities/credential-activities.ts';
 import { failureTypes } from '../activities/failures.ts';
-import { findConnectorDefinition } from '../connectors/registry.ts';
+import { needsCredential } from '../connectors/registry.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { ConnectorSpec, CreateConnectorBody } from './connector-schemas.ts';
@@ -65,7 +65,7 @@ export async function runConnectorCreation(
   const outcome = await runConnectorWorkflow(deps, {
     workflow: createConnectorWorkflow,
     workflowId: workflowIds.createConnector(connector.id),
-    args: [{ connector, ...credential, needsCredential: (findConnectorDefinition(connector.type)?.credentialKinds.length ?? 0) > 0 }],
+    args: [{ connector, ...credential, needsCredential: needsCredential(connector.type) }],
     connector,
     summary: `Create ${connector.type} connector "${connector.name}" (${connector.id})`,
     onConflict: 'join',

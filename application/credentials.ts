@@ -14,7 +14,7 @@ import { credentialSecretSchemas, type CreateCredentialBody, type Credential, ty
 import { newId } from '../domain/ids.ts';
 import { sealCredentialSecret } from '../secrets/credential-seal.ts';
 import type { AppDependencies } from './dependencies.ts';
-import { AppError, invalidInput } from './errors.ts';
+import { AppError, invalidInput, validationError } from './errors.ts';
 
 async function requireCredentialRow(deps: AppDependencies, workspaceId: string, id: string): Promise<CredentialRow> {
   const row = await findWorkspaceCredentialRow(deps.db, workspaceId, id);
@@ -63,14 +63,7 @@ export async function updateCredential(deps: AppDependencies, workspaceId: strin
   let sealed = {};
   if (body.secret) {
     const parsed = credentialSecretSchemas[row.kind as CredentialKind].safeParse(body.secret);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => ({ path: ['secret', ...issue.path.map(String)], message: issue.message, code: issue.code }));
-      const summary = issues
-        .slice(0, 5)
-        .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-        .join('; ');
-      throw new AppError('invalid_request', `Invalid request body: ${summary}`, { issues });
-    }
+    if (!parsed.success) throw validationError(parsed.error, 'request body', ['secret']);
     sealed = sealCredentialSecret(deps.cipher, parsed.data);
   }
   const changes = { ...(body.name ? { name: body.name } : {}), ...sealed, updated_at: deps.now().toISOString() };

@@ -1,3 +1,5 @@
+import type { ZodError } from 'zod';
+
 export const errorCodes = [
   'invalid_request',
   'invalid_json',
@@ -35,4 +37,17 @@ export class AppError extends Error {
 /** A 400 for one field, shaped like a schema failure: `details.issues` with the field's path. */
 export function invalidInput(path: string[], message: string): AppError {
   return new AppError('invalid_request', `Invalid request body: ${path.join('.')}: ${message}`, { issues: [{ path, message, code: 'custom' }] });
+}
+
+/**
+ * A 400 listing each schema issue with its path (under `prefix` when the schema checked a part of the
+ * input, e.g. a connector's `config`); the message names the first five.
+ */
+export function validationError(error: ZodError, where: string, prefix: string[] = []): AppError {
+  const issues = error.issues.map((issue) => ({ path: [...prefix, ...issue.path.map(String)], message: issue.message, code: issue.code }));
+  const summary = issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : where}: ${issue.message}`)
+    .join('; ');
+  return new AppError('invalid_request', `Invalid ${where}: ${summary}`, { issues });
 }

@@ -1,4 +1,4 @@
-import { findConnectorDefinition } from '../connectors/registry.ts';
+import { needsCredential } from '../connectors/registry.ts';
 import type { Connector } from '../domain/connector.ts';
 import { workflowIds } from '../temporal/ids.ts';
 import { pauseConnector as pauseWorkflow, resumeConnector as resumeWorkflow } from '../workflows/pause-resume-connector.ts';
@@ -33,7 +33,7 @@ export async function resumeConnector(deps: AppDependencies, workspaceId: string
   const outcome = await runConnectorWorkflow(deps, {
     workflow: resumeWorkflow,
     workflowId: workflowIds.resumeConnector(connector.id),
-    args: [{ connectorId: connector.id, needsCredential: (findConnectorDefinition(connector.type)?.credentialKinds.length ?? 0) > 0 }],
+    args: [{ connectorId: connector.id, needsCredential: needsCredential(connector.type) }],
     connector,
     summary: `Resume connector "${connector.name}" (${connector.id})`,
     onConflict: 'join',

@@ -5,7 +5,7 @@ import { updateConnector as updateConnectorWorkflow } from '../workflows/update-
 import { requireLiveConnector } from './connector-lookup.ts';
 import { assertConfigAccepted, assertSchedulesAccepted } from './connector-input.ts';
 import type { AppDependencies } from './dependencies.ts';
-import { AppError } from './errors.ts';
+import { AppError, validationError } from './errors.ts';
 import { runConnectorWorkflow } from './run-connector-workflow.ts';
 
 /** 200 once the update workflow finished; 202 with the connector as it will be otherwise. */
@@ -23,11 +23,8 @@ export async function updateConnector(deps: AppDependencies, workspaceId: string
 
 async function mergedConfig(deps: AppDependencies, connector: Connector, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
   const parsed = findConnectorDefinition(connector.type)?.configSchema.safeParse({ ...connector.config, ...patch });
-  if (!parsed?.success) {
-    const issues = (parsed?.error.issues ?? []).map((issue) => ({ path: ['config', ...issue.path.map(String)], message: issue.message, code: issue.code }));
-    const first = issues[0];
-    throw new AppError('invalid_request', `Invalid request body: ${first?.path.join('.')}: ${first?.message}`, { issues });
-  }
+  if (!parsed) throw new AppError('invalid_request', `Unknown connector type ${connector.type}`);
+  if (!parsed.success) throw validationError(parsed.error, 'request body', ['config']);
   await assertConfigAccepted(deps, connector.type, parsed.data);
   return parsed.data as Record<string, unknown>;
 }

@@ -37,3 +37,8 @@ export type ConnectorType = (typeof connectorDefinitions)[number]['type'];
 export function findConnectorDefinition(type: string): ConnectorDefinition<unknown> | undefined {
   return connectorDefinitions.find((definition) => definition.type === type) as ConnectorDefinition<unknown> | undefined;
 }
+
+/** Whether a source type syncs only once a credential is bound. */
+export function needsCredential(type: string): boolean {
+  return (findConnectorDefinition(type)?.credentialKinds.length ?? 0) > 0;
+}
