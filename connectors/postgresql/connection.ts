@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import pg from 'pg';
 import type { AddressPolicy } from '../../net/address-policy.ts';
 import { BlockedAddressError } from '../../net/guarded-fetch.ts';
-import type { PostgresqlConfig } from './index.ts';
+import type { PostgresqlConfig } from './config.ts';
 
 /** Resolves the host once and connects to the checked address, so DNS cannot point it elsewhere afterwards. */
 async function resolveAllowed(host: string, policy: AddressPolicy): Promise<string> {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
 import { connectSource, sourceRelation } from './connection.ts';
-import type { PostgresqlConfig } from './index.ts';
+import type { PostgresqlConfig } from './config.ts';
 
 export const POSTGRES_PAGE_SIZE = 1000;
 

@@ -3,7 +3,7 @@ import { mimeTypeFromName } from '../../domain/mime-types.ts';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
 import { countFiles, modifiedAt, walkFiles, type WalkedFile } from './directory-walker.ts';
 import { confineDirectory } from './confine-directory.ts';
-import type { UploadConfig } from './index.ts';
+import type { UploadConfig } from './config.ts';
 
 export const UPLOAD_PAGE_SIZE = 1000;
 const PARALLEL_READS = 64;

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'must be a plain SQL identifier');
+
+export const postgresqlConfigSchema = z
+  .object({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535).default(5432),
+    database: z.string().min(1).max(63),
+    schema: identifier.default('public'),
+    table: identifier.optional().meta({ description: 'A table whose rows become documents.' }),
+    query: z.string().min(1).max(20_000).optional().meta({ description: 'A read-only SELECT whose rows become documents, instead of a table.' }),
+    idColumn: identifier.meta({ description: 'Unique id of a row; the document’s external id.' }),
+    updatedAtColumn: identifier.optional().meta({ description: 'Makes syncs incremental: only rows changed since the last sync are read.' }),
+    titleColumn: identifier.optional(),
+    contentColumns: z.array(identifier).min(1).max(100).optional().meta({ description: 'Columns joined into the text; all columns when absent.' }),
+    ssl: z.boolean().default(false),
+  })
+  .strict()
+  .refine((config) => Boolean(config.table) !== Boolean(config.query), { message: 'set exactly one of table or query', path: ['table'] })
+  .meta({
+    id: 'PostgresqlConfig',
+    example: { host: 'db.internal', port: 5432, database: 'wiki', schema: 'public', table: 'articles', idColumn: 'id', updatedAtColumn: 'updated_at' },
+  });
+
+export type PostgresqlConfig = z.infer<typeof postgresqlConfigSchema>;
