@@ -1,4 +1,5 @@
 import {
+  isGrpcCancelledError,
   isGrpcDeadlineError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
@@ -53,12 +54,14 @@ export async function runConnectorWorkflow<W extends Workflow>(
     }
     throw error;
   }
+  const deadline = Date.now() + deps.workflowWaitMs;
   try {
     // A deadline rather than a race, so no long poll outlives the request.
-    const result = await deps.temporal.withDeadline(Date.now() + deps.workflowWaitMs, () => handle.result());
+    const result = await deps.temporal.withDeadline(deadline, () => handle.result());
     return { finished: true, result };
   } catch (error) {
-    if (isGrpcDeadlineError(error)) return { finished: false };
+    // A deadline that passes before a call goes out comes back CANCELLED rather than DEADLINE_EXCEEDED.
+    if (isGrpcDeadlineError(error) || (isGrpcCancelledError(error) && Date.now() >= deadline)) return { finished: false };
     if (error instanceof WorkflowFailedError) throw options.failure(workflowFailureType(error), workflowFailureMessage(error));
     throw error;
   }
