@@ -24,8 +24,12 @@ async function connectionOptions(config: TemporalConfig): Promise<ConnectionOpti
   };
 }
 
-/** The SDK's retries, with calls made after close ending quietly instead of throwing from a timer. */
-const clientInterceptors = [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), closedChannelGuard];
+/**
+ * The SDK's retries, bounded to five attempts (about two seconds of backoff) so that a request finds
+ * an unreachable Temporal in seconds and answers 503, instead of after the default ten attempts
+ * (about twenty seconds); calls made after close end quietly instead of throwing from a timer.
+ */
+const clientInterceptors = [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 5 })), closedChannelGuard];
 
 export async function connectClient(config: TemporalConfig): Promise<Client> {
   const connection = await Connection.connect({ ...(await connectionOptions(config)), interceptors: clientInterceptors });
