@@ -108,7 +108,8 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
       const documents: SourceDocument[] = [];
       const failures: Array<{ externalId: string; error: string }> = [];
       for (const [index, { url, depth }] of batch.entries()) {
-        if (index > 0 && delayMs > 0) await sleep(delayMs, undefined, { signal: context.signal });
+        // A resumed crawl made requests in the page before: the delay holds across pages too.
+        if ((index > 0 || checkpoint) && delayMs > 0) await sleep(delayMs, undefined, { signal: context.signal });
         context.heartbeat();
         await frontier.markVisited(url);
         if (rules.isAllowed(url, USER_AGENT) === false) continue;

@@ -1,14 +1,25 @@
 import { startLocalServer, type LocalServer } from './http-server.ts';
 
+export interface FakeSite extends LocalServer {
+  /** Each request's path and when it arrived (ms since the epoch), in arrival order. */
+  arrivals: Array<{ path: string; at: number }>;
+}
+
 /**
  * A small web site: links, a sitemap, robots.txt rules, and pages that fail the way real servers
- * do (500 then recovery, 429 with Retry-After, a page that always fails). `delayMs` slows each answer.
+ * do (500 then recovery, 429 with Retry-After, a page that always fails). `delayMs` slows each answer;
+ * `crawlDelaySeconds` adds a robots.txt Crawl-delay; `failingPages: false` leaves the failing pages unlinked.
  */
-export async function startFakeSite(options: { extraPages?: number; delayMs?: number } = {}): Promise<LocalServer> {
+export async function startFakeSite(
+  options: { extraPages?: number; delayMs?: number; crawlDelaySeconds?: number; failingPages?: boolean } = {},
+): Promise<FakeSite> {
   const attempts = new Map<string, number>();
+  const arrivals: FakeSite['arrivals'] = [];
   const extra = Array.from({ length: options.extraPages ?? 0 }, (_, index) => `/extra/${index}`);
+  const failing = options.failingPages === false ? '' : '<a href="/flaky">flaky</a> <a href="/limited">limited</a> <a href="/broken">broken</a>';
   const page = (title: string, body: string) => `<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>`;
-  return startLocalServer(async (request, response) => {
+  const server = await startLocalServer(async (request, response) => {
+    arrivals.push({ path: request.path.split('?')[0] ?? '/', at: Date.now() });
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     const path = request.path.split('?')[0] ?? '/';
     const seen = (attempts.get(path) ?? 0) + 1;
@@ -20,7 +31,9 @@ export async function startFakeSite(options: { extraPages?: number; delayMs?: nu
     switch (path) {
       case '/robots.txt':
         response.writeHead(200, { 'content-type': 'text/plain' });
-        return response.end('User-agent: *\nDisallow: /private/\n');
+        return response.end(
+          `User-agent: *\nDisallow: /private/\n${options.crawlDelaySeconds === undefined ? '' : `Crawl-delay: ${options.crawlDelaySeconds}\n`}`,
+        );
       case '/sitemap.xml':
         response.writeHead(200, { 'content-type': 'application/xml' });
         return response.end(
@@ -32,7 +45,7 @@ export async function startFakeSite(options: { extraPages?: number; delayMs?: nu
       case '/':
         return html(
           'Home',
-          `<a href="/a">A</a> <a href="b">B</a> <a href="/private/secret">secret</a> <a href="https://elsewhere.example/">out</a> <a href="/flaky">flaky</a> <a href="/limited">limited</a> <a href="/broken">broken</a> ${extra.map((link) => `<a href="${link}">x</a>`).join(' ')}`,
+          `<a href="/a">A</a> <a href="b">B</a> <a href="/private/secret">secret</a> <a href="https://elsewhere.example/">out</a> ${failing} ${extra.map((link) => `<a href="${link}">x</a>`).join(' ')}`,
         );
       case '/a':
         return html('Page A', 'Alpha page about onboarding. <a href="/c#section">C</a> <a href="/">home</a>');
@@ -65,4 +78,5 @@ export async function startFakeSite(options: { extraPages?: number; delayMs?: nu
         return response.end('not found');
     }
   });
+  return { ...server, arrivals };
 }
