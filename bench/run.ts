@@ -87,6 +87,25 @@ async function runSync(app: ReturnType<typeof createApp>, key: string, connector
   }
 }
 
+/**
+ * Latencies of the job status while no worker is up: a sync started after the worker stopped stays
+ * active, so each request tries the workflow's progress query before answering from the job row.
+ */
+async function statusLatencyWithoutWorker(app: ReturnType<typeof createApp>, key: string, connectorId: string, samples = 10): Promise<number[]> {
+  const headers = { authorization: `Bearer ${key}` };
+  const trigger = await app.request(`/v1/connectors/${connectorId}/sync`, { method: 'POST', headers });
+  const { data } = (await trigger.json()) as { data: { jobId: string } };
+  const latencies: number[] = [];
+  for (let sample = 0; sample < samples; sample += 1) {
+    const asked = performance.now();
+    const response = await app.request(`/v1/connectors/${connectorId}/sync/${data.jobId}`, { headers });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`status without a worker answered ${response.status}`);
+    latencies.push(performance.now() - asked);
+  }
+  return latencies;
+}
+
 async function maxHistoryEvents(client: Client, connectorId: string): Promise<number> {
   let max = 0;
   for await (const run of client.workflow.list({ query: `TributaryConnectorId = '${connectorId}' AND WorkflowType = 'syncConnector'` })) {
@@ -160,6 +179,8 @@ async function main() {
     const connectorId = ((await created.json()) as { data: { id: string } }).data.id;
     const first = await runSync(app, key, connectorId, count);
     const second = await runSync(app, key, connectorId, count);
+    await worker.stop();
+    const orphanStatusMs = await statusLatencyWithoutWorker(app, key, connectorId);
     const result = {
       bench: label,
       dialect,
@@ -174,13 +195,14 @@ async function main() {
       incrementalRatio: Number((second.seconds / first.seconds).toFixed(3)),
       workerStartRssMb: worker.startRssMb,
       workerPeakRssMb: worker.peakRssMb(),
+      statusWithoutWorkerP50Ms: Math.round(percentile(orphanStatusMs, 50)),
+      statusWithoutWorkerMaxMs: Math.round(Math.max(...orphanStatusMs)),
       maxHistoryEventsPerRun: await maxHistoryEvents(client, connectorId),
       firstJob: first.job.progress,
       status: [first.job.status, second.job.status],
     };
     console.log(JSON.stringify(result));
     results.push(result);
-    await worker.stop();
     await database.drop();
     rmSync(source, { recursive: true, force: true });
   }
@@ -193,10 +215,10 @@ async function main() {
     await server.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
-  console.log('\nbench                 docs/s (sync)  docs/s (baseline)  ratio  incremental  peak RSS  max events/run');
+  console.log('\nbench                 docs/s (sync)  docs/s (baseline)  ratio  incremental  peak RSS  max events/run  status, no worker (p50/max ms)');
   for (const result of results) {
     console.log(
-      `${String(result.bench).padEnd(22)}${String(result.syncDocsPerSecond).padStart(13)}${String(result.baselineDocsPerSecond).padStart(19)}${String(result.ratioToBaseline).padStart(7)}${String(result.incrementalRatio).padStart(13)}${`${String(result.workerPeakRssMb)} MB`.padStart(10)}${String(result.maxHistoryEventsPerRun).padStart(16)}`,
+      `${String(result.bench).padEnd(22)}${String(result.syncDocsPerSecond).padStart(13)}${String(result.baselineDocsPerSecond).padStart(19)}${String(result.ratioToBaseline).padStart(7)}${String(result.incrementalRatio).padStart(13)}${`${String(result.workerPeakRssMb)} MB`.padStart(10)}${String(result.maxHistoryEventsPerRun).padStart(16)}${`${String(result.statusWithoutWorkerP50Ms)}/${String(result.statusWithoutWorkerMaxMs)}`.padStart(32)}`,
     );
   }
 }

@@ -1,9 +1,10 @@
-import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
 import { workflowIds } from '../temporal/ids.ts';
+import { freePort } from '../tools/ports.ts';
 import { call, createTestApp, createTestKey, type TestApp } from './support/api.ts';
-import { uniqueId } from './support/control-plane.ts';
+import { eventually, uniqueId } from './support/control-plane.ts';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases.ts';
 import { connectTestClient, startTestWorker, type TestWorker } from './support/temporal.ts';
 
@@ -11,33 +12,35 @@ describe.each(dialects)('connector creation on %s', (dialect) => {
   let database: TestDatabase;
   let client: Client;
   let worker: TestWorker;
-  let failingWorker: TestWorker;
-  let app: TestApp;
-  let appWithFailingSchedules: TestApp;
   let key: string;
+  let app: TestApp;
+  // A worker whose schedules live on a Temporal server of this suite's own, which the test stops.
+  let scheduleServer: DevServer;
+  let scheduleClient: Client;
+  let scheduleWorker: TestWorker;
+  let appWithOwnSchedules: TestApp;
+  let schedulePorts: { port: number; uiPort: number };
+  const startScheduleServer = () => startDevServer({ cliPath: inject('temporalCliPath'), ...schedulePorts, namespace: 'default', readyTimeoutMs: 120_000 });
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     client = await connectTestClient();
     worker = await startTestWorker({ db: database.db, client });
-    failingWorker = await startTestWorker({
-      db: database.db,
-      client,
-      schedules: (real) => ({
-        ...real,
-        create: async () => {
-          throw new Error('injected: the schedule service is down');
-        },
-      }),
-    });
     app = createTestApp({ db: database.db, client, taskQueue: worker.taskQueue });
-    appWithFailingSchedules = createTestApp({ db: database.db, client, taskQueue: failingWorker.taskQueue });
+    schedulePorts = { port: await freePort(), uiPort: await freePort() };
+    scheduleServer = await startScheduleServer();
+    // Without the SDK's gRPC retries, a call to the stopped server fails at once instead of after ~20 s.
+    scheduleClient = new Client({ connection: await Connection.connect({ address: scheduleServer.address, interceptors: [] }), namespace: 'default' });
+    scheduleWorker = await startTestWorker({ db: database.db, client: scheduleClient });
+    appWithOwnSchedules = createTestApp({ db: database.db, client, taskQueue: scheduleWorker.taskQueue });
     key = await createTestKey(database.db, 'ws-main');
   });
 
   afterAll(async () => {
-    await Promise.all([worker?.stop(), failingWorker?.stop()]);
+    await Promise.all([worker?.stop(), scheduleWorker?.stop()]);
     await client?.connection.close();
+    await scheduleClient?.connection.close();
+    await scheduleServer?.stop();
     await database?.drop();
   });
 
@@ -141,20 +144,32 @@ describe.each(dialects)('connector creation on %s', (dialect) => {
 
   it('deletes the connector when its schedule cannot be created', async () => {
     const id = uniqueId('compensate');
-    const response = await call(appWithFailingSchedules, 'PUT', `/v1/connectors/${id}`, { key, body: webScraper() });
+    const creation = client.workflow.getHandle(workflowIds.createConnector(id));
+    await scheduleServer.stop();
+    const responding = call(appWithOwnSchedules, 'PUT', `/v1/connectors/${id}`, { key, body: webScraper() });
+    // The compensation is scheduled only once the schedule step has failed for good; its clean-up
+    // retries until the schedule service answers again, so the server comes back now.
+    await eventually(async () => {
+      const pending = (await creation.describe()).raw.pendingActivities ?? [];
+      expect(pending.map((activity) => activity.activityType?.name)).toContain('removeCreatedSchedules');
+    }, 60_000);
+    expect(await countConnectors(database, id)).toBe(1);
+    scheduleServer = await startScheduleServer();
+    const response = await responding;
 
-    expect(response.status).toBe(503);
+    expect(response.status, JSON.stringify(response.body)).toBe(503);
     expect(response.body.error.code).toBe('schedule_creation_failed');
     expect(response.body.error.message).toContain('could not be created, so the connector was removed');
-    expect(response.body.error.message).toContain('injected: the schedule service is down');
+    expect(response.body.error.message).toContain('Failed to create schedule');
     expect(await countConnectors(database, id)).toBe(0);
-    await expect(client.schedule.getHandle(workflowIds.connectorSchedule(id)).describe()).rejects.toThrow(/not found/i);
+    await expect(scheduleClient.schedule.getHandle(workflowIds.connectorSchedule(id)).describe()).rejects.toThrow(/not found/i);
     expect((await call(app, 'GET', `/v1/connectors/${id}`, { key })).status).toBe(404);
 
     // Once the schedule service is back, the same request succeeds.
-    const retry = await call(app, 'PUT', `/v1/connectors/${id}`, { key, body: webScraper() });
+    const retry = await call(appWithOwnSchedules, 'PUT', `/v1/connectors/${id}`, { key, body: webScraper() });
     expect(retry.status).toBe(201);
     expect(retry.body.data.state).toBe('connected');
+    expect((await scheduleClient.schedule.getHandle(workflowIds.connectorSchedule(id)).describe()).action).toMatchObject({ workflowType: 'syncConnector' });
   });
 
   it('fails, and leaves the foreign schedule alone, when the schedule id is already taken', async () => {

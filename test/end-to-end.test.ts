@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { freePort } from '../tools/ports.ts';
-import { descendants, isAlive, runEntryPoint, type RunningProcess } from '../tools/processes.ts';
+import { descendants, runEntryPoint, survivors, type RunningProcess } from '../tools/processes.ts';
 
 /** The environment of a fresh machine: no Tributary or Temporal settings beyond what a test passes. */
 function baseEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -21,13 +21,14 @@ async function startTributary(env: NodeJS.ProcessEnv): Promise<{ process: Runnin
   return { process: running, apiUrl, adminKey };
 }
 
-async function stopWithSigint(running: RunningProcess): Promise<{ code: number | null; leftovers: number[] }> {
+/** Stops the start script as Ctrl-C (SIGINT) or a service manager (SIGTERM) does; leftovers are its descendants still alive. */
+async function stopWith(signal: 'SIGINT' | 'SIGTERM', running: RunningProcess): Promise<{ code: number | null; leftovers: number[] }> {
   const pid = running.child.pid ?? 0;
   const family = descendants(pid);
-  running.child.kill('SIGINT');
+  expect(family.length).toBeGreaterThan(0);
+  running.child.kill(signal);
   const code = await running.exited;
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  return { code, leftovers: family.filter(isAlive) };
+  return { code, leftovers: await survivors(family) };
 }
 
 async function createConnector(apiUrl: string, key: string, id: string) {
@@ -74,7 +75,7 @@ describe('the whole system from the start command', () => {
     const description = await temporalCli(env, ['schedule', 'describe', '--schedule-id', 'connector-schedule-e2e-docs']);
     expect(description).toContain('connector-sync-e2e-docs');
 
-    const stopped = await stopWithSigint(first.process);
+    const stopped = await stopWith('SIGINT', first.process);
     expect(stopped.code).toBe(0);
     expect(stopped.leftovers).toEqual([]);
 
@@ -86,7 +87,9 @@ describe('the whole system from the start command', () => {
     });
     expect(fetched.status).toBe(200);
     expect(await temporalCli(env, ['schedule', 'list'])).toContain('connector-schedule-e2e-docs');
-    const stoppedAgain = await stopWithSigint(second.process);
+    // SIGTERM, as a service manager sends, stops the API, the worker and the dev server as Ctrl-C does.
+    const stoppedAgain = await stopWith('SIGTERM', second.process);
+    expect(stoppedAgain.code).toBe(0);
     expect(stoppedAgain.leftovers).toEqual([]);
   });
 
@@ -101,7 +104,7 @@ describe('the whole system from the start command', () => {
       const running = await startTributary(env);
       const me = await fetch(`${running.apiUrl}/v1/workspaces/me`, { headers: { authorization: `Bearer ${running.adminKey}` } });
       expect(me.status).toBe(200);
-      const stopped = await stopWithSigint(running.process);
+      const stopped = await stopWith('SIGINT', running.process);
       expect(stopped.code).toBe(0);
       expect(stopped.leftovers).toEqual([]);
     }
@@ -111,7 +114,7 @@ describe('the whole system from the start command', () => {
     let database: TestDatabase;
     afterAll(async () => database?.drop());
 
-    it('uses DATABASE_URL and TEMPORAL_ADDRESS and starts no dev server', async () => {
+    it('uses DATABASE_URL and TEMPORAL_ADDRESS, starts no dev server, and stops on SIGTERM leaving no process behind', async () => {
       database = await createTestDatabase('postgres');
       const adminKey = 'trb_e2e-admin-key-from-the-environment-0001';
       const env = baseEnv({
@@ -130,7 +133,8 @@ describe('the whole system from the start command', () => {
       expect(created.status).toBe(201);
       const row = await database.db.selectFrom('connectors').select('state').where('id', '=', 'e2e-pg-docs').executeTakeFirst();
       expect(row?.state).toBe('connected');
-      const stopped = await stopWithSigint(running.process);
+      const stopped = await stopWith('SIGTERM', running.process);
+      expect(stopped.code).toBe(0);
       expect(stopped.leftovers).toEqual([]);
     });
   });

@@ -87,3 +87,46 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * The pids of `pids` still alive once they have had `timeoutMs` to exit; returns as soon as none is.
+ * A process that outlives its parent's exit by a moment (a grandchild reaped late) is not a leftover.
+ */
+export async function survivors(pids: number[], timeoutMs = 10_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const alive = pids.filter(isAlive);
+    if (alive.length === 0 || Date.now() >= deadline) return alive;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Resolves once `url` answers 200; rejects after `timeoutMs` or when `running` exits first. */
+export async function waitForHttp(url: string, running: RunningProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void running.exited.then(() => (exited = true));
+  for (;;) {
+    if (exited) throw new Error(`process exited before ${url} answered; output:\n${running.output().slice(-4000)}`);
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms; output:\n${running.output().slice(-4000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The exit code of `running`, or a rejection naming `what` if it has not exited within `timeoutMs`. */
+export async function exitWithin(running: RunningProcess, timeoutMs: number, what: string): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} still running after ${timeoutMs} ms; output:\n${running.output().slice(-4000)}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([running.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

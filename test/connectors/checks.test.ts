@@ -180,7 +180,9 @@ describe('credential checks speak each source’s API', () => {
     });
     try {
       const result = await check('web_scraper', { url: `${redirector.url}/` }, undefined, new AddressPolicy(['127.0.0.1']));
-      expect(!result.ok && result.reason).toContain('169.254.169.254');
+      // The policy's own refusal, not a connection error that merely names the address.
+      expect(!result.ok && result.reason).toContain('169.254.169.254 is a private or local address; add it to TRIBUTARY_ALLOWED_HOSTS');
+      expect(redirector.requests).toHaveLength(1);
     } finally {
       await redirector.close();
     }

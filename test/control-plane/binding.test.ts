@@ -87,10 +87,20 @@ describe.each(dialects)('binding credentials on %s', (dialect) => {
   });
 
   it('does not reach private addresses unless TRIBUTARY_ALLOWED_HOSTS admits them', async () => {
+    const withToken = () => github.requests.filter((request) => request.headers.authorization === `Bearer ${token}`).length;
     const id = await createWaitingConnector(closedNetwork);
-    const response = await closedNetwork.request('PUT', `/v1/connectors/${id}/credential/${await credential(closedNetwork, token)}`);
+    const credentialId = await credential(closedNetwork, token);
+    const before = withToken();
+    const response = await closedNetwork.request('PUT', `/v1/connectors/${id}/credential/${credentialId}`);
     expect(response.status).toBe(422);
     expect(response.body.error.message).toContain('private or local address');
-    expect(github.requests.filter((request) => request.headers.authorization === `Bearer ${token}`).length).toBeGreaterThan(0);
+    // The check was refused before it connected: the local GitHub never saw the token.
+    expect(withToken()).toBe(before);
+
+    // The same binding on a network that admits loopback does reach it, so the count above can move.
+    const open = await createWaitingConnector(plane);
+    const bound = await plane.request('PUT', `/v1/connectors/${open}/credential/${await credential(plane, token)}`);
+    expect(bound.status).toBe(200);
+    expect(withToken()).toBeGreaterThan(before);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIds } from '../../temporal/ids.ts';
-import { createTestDatabase, dialects } from '../support/databases.ts';
+import { dialects } from '../support/databases.ts';
 import { call, createTestApp } from '../support/api.ts';
 import { eventually, startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
 import { startTestWorker } from '../support/temporal.ts';
@@ -14,22 +14,12 @@ const web = (overrides: Record<string, unknown> = {}) => ({
 
 describe.each(dialects)('connector lifecycle on %s', (dialect) => {
   let plane: ControlPlane;
-  let failingUpdates: ControlPlane;
 
   beforeAll(async () => {
     plane = await startControlPlane(dialect);
-    failingUpdates = await startControlPlane(dialect, {
-      schedules: (real) => ({
-        ...real,
-        update: async () => {
-          throw new Error('injected: schedule update refused');
-        },
-      }),
-    });
   });
   afterAll(async () => {
     await plane?.close();
-    await failingUpdates?.close();
   });
 
   async function scheduleOf(id: string, kind: 'sync' | 'prune' = 'sync') {
@@ -116,16 +106,69 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
 
   it('puts the row back when the schedule cannot follow an update', async () => {
     const id = uniqueId('undo');
-    const created = await failingUpdates.request('PUT', `/v1/connectors/${id}`, { body: web() });
+    const created = await plane.request('PUT', `/v1/connectors/${id}`, { body: web() });
     expect(created.status).toBe(201);
-    const response = await failingUpdates.request('PATCH', `/v1/connectors/${id}`, {
-      body: { name: 'Never', schedule: { type: 'interval', everySeconds: 120 } },
+    // Something else now holds the schedule id, so the update workflow cannot bring the schedule in line.
+    const scheduleId = workflowIds.connectorSchedule(id);
+    await plane.client.schedule.getHandle(scheduleId).delete();
+    await plane.client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: '1 hour' }] },
+      action: { type: 'startWorkflow', workflowType: 'somethingElse', taskQueue: 'elsewhere', args: [] },
+      state: { paused: true },
     });
-    expect(response.status).toBe(503);
-    expect(response.body.error.code).toBe('schedule_update_failed');
-    expect(response.body.error.message).toContain('injected: schedule update refused');
-    const row = await failingUpdates.request('GET', `/v1/connectors/${id}`);
-    expect(row.body.data).toMatchObject({ name: 'Docs', schedule: { type: 'manual' } });
+    try {
+      const response = await plane.request('PATCH', `/v1/connectors/${id}`, {
+        body: { name: 'Never', schedule: { type: 'interval', everySeconds: 120 } },
+      });
+      expect(response.status).toBe(503);
+      expect(response.body.error.code).toBe('schedule_update_failed');
+      expect(response.body.error.message).toContain(`Schedule ${scheduleId} was not made for this connector`);
+      const row = await plane.request('GET', `/v1/connectors/${id}`);
+      expect(row.body.data).toMatchObject({ name: 'Docs', schedule: { type: 'manual' } });
+      expect((await plane.client.schedule.getHandle(scheduleId).describe()).action).toMatchObject({ workflowType: 'somethingElse' });
+    } finally {
+      await plane.client.schedule.getHandle(scheduleId).delete();
+    }
+  });
+
+  it('refuses with 409 a change of a connector while another change of it is running', async () => {
+    const id = uniqueId('overlap');
+    expect((await plane.request('PUT', `/v1/connectors/${id}`, { body: web() })).status).toBe(201);
+    // No worker polls this queue, so the first update stays running for as long as the test needs.
+    const taskQueue = uniqueId('idle-queue');
+    const idle = createTestApp({ db: plane.database.db, client: plane.client, taskQueue, workflowWaitMs: 500 });
+    const anotherInstance = createTestApp({ db: plane.database.db, client: plane.client, taskQueue, workflowWaitMs: 500 });
+    const pending = plane.client.workflow.getHandle(workflowIds.updateConnector(id));
+    try {
+      const first = await call(idle, 'PATCH', `/v1/connectors/${id}`, { key: plane.key, body: { name: 'First' } });
+      expect(first.status).toBe(202);
+      expect((await pending.describe()).status.name).toBe('RUNNING');
+
+      const second = await call(anotherInstance, 'PATCH', `/v1/connectors/${id}`, { key: plane.key, body: { name: 'Second' } });
+      expect(second.status).toBe(409);
+      expect(second.body.error).toMatchObject({ code: 'conflict', details: { workflowId: workflowIds.updateConnector(id) } });
+      expect(second.body.error.message).toContain('in progress');
+      expect((await plane.request('GET', `/v1/connectors/${id}`)).body.data.name).toBe('Docs');
+    } finally {
+      await pending.terminate('test over');
+    }
+    // Once nothing runs, the same change goes through.
+    const after = await plane.request('PATCH', `/v1/connectors/${id}`, { body: { name: 'Second' } });
+    expect(after.status).toBe(200);
+    expect(after.body.data.name).toBe('Second');
+  });
+
+  it('keeps the schedule of a paused connector paused through an update', async () => {
+    const id = uniqueId('paused-patch');
+    await plane.request('PUT', `/v1/connectors/${id}`, { body: web({ schedule: { type: 'interval', everySeconds: 600 } }) });
+    expect((await plane.request('POST', `/v1/connectors/${id}/pause`)).body.data.state).toBe('paused');
+    const patched = await plane.request('PATCH', `/v1/connectors/${id}`, { body: { schedule: { type: 'interval', everySeconds: 1200 } } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.data).toMatchObject({ state: 'paused', schedule: { type: 'interval', everySeconds: 1200 } });
+    const schedule = await scheduleOf(id);
+    expect(schedule.spec.intervals?.[0]?.every).toBe(1_200_000);
+    expect(schedule.state.paused).toBe(true);
   });
 
   it('pauses and resumes the connector with its schedule', async () => {
@@ -254,15 +297,5 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
     expect(types.s3).toMatchObject({ credentialKinds: ['aws'], oauth: false });
     expect(types.jira.configSchema.properties).toHaveProperty('jql');
     expect(types.confluence.configSchema.properties).toHaveProperty('cql');
-  });
-});
-
-describe('the database is shared by both dialect helpers', () => {
-  it('creates independent databases', async () => {
-    const first = await createTestDatabase('sqlite');
-    const second = await createTestDatabase('sqlite');
-    expect(first.target).not.toEqual(second.target);
-    await first.drop();
-    await second.drop();
   });
 });

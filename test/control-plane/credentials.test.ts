@@ -12,14 +12,10 @@ const jiraToken = 'atlassian-api-token-0123456789-ABCD';
 
 describe.each(dialects)('credentials on %s', (dialect) => {
   let plane: ControlPlane;
-  let failingSchedules: ControlPlane;
   let jira: LocalServer;
 
   beforeAll(async () => {
     plane = await startControlPlane(dialect);
-    failingSchedules = await startControlPlane(dialect, {
-      schedules: (real) => ({ ...real, create: async () => Promise.reject(new Error('injected: schedules unavailable')) }),
-    });
     // Jira's REST API as Atlassian documents it: basic auth of e-mail and API token, /rest/api/2/myself.
     jira = await startLocalServer((request, response) => {
       const expected = `Basic ${Buffer.from(`jane@example.com:${jiraToken}`).toString('base64')}`;
@@ -30,7 +26,6 @@ describe.each(dialects)('credentials on %s', (dialect) => {
   });
   afterAll(async () => {
     await plane?.close();
-    await failingSchedules?.close();
     await jira?.close();
   });
 
@@ -157,13 +152,26 @@ describe.each(dialects)('credentials on %s', (dialect) => {
 
   it('removes an inline credential again when creation compensates', async () => {
     const id = uniqueId('inline-undo');
-    const before = await failingSchedules.database.db.selectFrom('credentials').select('id').execute();
-    const response = await failingSchedules.request('PUT', `/v1/connectors/${id}`, {
-      body: { name: 'Tickets', type: 'jira', config: { baseUrl: jira.url }, credentials: { token: jiraToken, email: 'jane@example.com' } },
+    // A schedule under the connector's schedule id that was not made for it: creation must undo itself.
+    const scheduleId = workflowIds.connectorSchedule(id);
+    await plane.client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: '1 hour' }] },
+      action: { type: 'startWorkflow', workflowType: 'somethingElse', taskQueue: 'elsewhere', args: [] },
+      state: { paused: true },
     });
-    expect(response.status).toBe(503);
-    expect(await failingSchedules.database.db.selectFrom('credentials').select('id').execute()).toHaveLength(before.length);
-    expect(await failingSchedules.database.db.selectFrom('connectors').select('id').where('id', '=', id).execute()).toEqual([]);
+    try {
+      const before = await plane.database.db.selectFrom('credentials').select('id').execute();
+      const response = await plane.request('PUT', `/v1/connectors/${id}`, {
+        body: { name: 'Tickets', type: 'jira', config: { baseUrl: jira.url }, credentials: { token: jiraToken, email: 'jane@example.com' } },
+      });
+      expect(response.status).toBe(409);
+      expect(response.body.error.code).toBe('schedule_conflict');
+      expect(await plane.database.db.selectFrom('credentials').select('id').execute()).toHaveLength(before.length);
+      expect(await plane.database.db.selectFrom('connectors').select('id').where('id', '=', id).execute()).toEqual([]);
+    } finally {
+      await plane.client.schedule.getHandle(scheduleId).delete();
+    }
   });
 
   it('refuses inline credentials that do not fit the type, and unknown credential ids', async () => {

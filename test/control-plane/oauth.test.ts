@@ -170,4 +170,28 @@ describe.each(dialects)('OAuth2 consent and token refresh on %s', (dialect) => {
     expect(rebound.status).toBe(200);
     expect((await storedSecret(connector.credentialId)).accessToken).not.toBe(after.accessToken);
   });
+  it('refreshes a token that expires within the minute on use, and keeps one that has ten minutes left', async () => {
+    const connector = await createDriveConnector();
+    const { code, state } = await consent(connector.id);
+    await call(plane.app, 'POST', '/v1/connectors/oauth/google_drive/callback', { body: { code, state } });
+    const deps = { db: plane.database.db, cipher, fetch: createGuardedFetch(new AddressPolicy(['127.0.0.0/8'])), now: () => new Date() };
+    const refreshes = () => grants.filter((grant) => grant === 'refresh_token').length;
+
+    // Still valid at the provider, but inside the one-minute margin.
+    const soon: Record<string, string> = { ...(await storedSecret(connector.credentialId)), expiresAt: new Date(Date.now() + 30_000).toISOString() };
+    expect((await plane.request('PATCH', `/v1/credentials/${connector.credentialId}`, { body: { secret: soon } })).status).toBe(200);
+    const refreshesBefore = refreshes();
+    const refreshed = (await openFreshCredential(deps, connector.credentialId))?.secret as { accessToken: string; expiresAt: string };
+    expect(refreshes() - refreshesBefore).toBe(1);
+    expect(refreshed.accessToken).not.toBe(soon.accessToken);
+    expect(Date.parse(refreshed.expiresAt)).toBeGreaterThan(Date.parse(soon.expiresAt ?? ''));
+    expect((await storedSecret(connector.credentialId)).accessToken).toBe(refreshed.accessToken);
+
+    // Ten minutes left: used as it is.
+    const later: Record<string, string> = { ...(await storedSecret(connector.credentialId)), expiresAt: new Date(Date.now() + 10 * 60_000).toISOString() };
+    expect((await plane.request('PATCH', `/v1/credentials/${connector.credentialId}`, { body: { secret: later } })).status).toBe(200);
+    const kept = (await openFreshCredential(deps, connector.credentialId))?.secret as { accessToken: string; expiresAt: string };
+    expect(refreshes() - refreshesBefore).toBe(1);
+    expect(kept).toMatchObject({ accessToken: later.accessToken, expiresAt: later.expiresAt });
+  });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
-import { startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
+import { eventually, startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
 
 describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
   let plane: ControlPlane;
@@ -58,6 +58,31 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
     expect(badRole.body.error.details.issues[0].path).toEqual(['role']);
   });
 
+  /** An upload connector of the key's workspace with one file, synced: its document and job are real. */
+  async function syncedUpload(key: string) {
+    const created = await call(plane.app, 'POST', '/v1/connectors', { key, body: { name: 'Uploads', type: 'upload', config: {} } });
+    expect(created.status).toBe(201);
+    const connectorId = created.body.data.id as string;
+    const form = new FormData();
+    form.append('file', new File(['Quarterly plan, private to the first workspace.'], 'plan.txt', { type: 'text/plain' }));
+    const uploaded = await plane.app.request(`/v1/connectors/${connectorId}/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+      body: form,
+    });
+    expect(uploaded.status).toBe(201);
+    const started = await call(plane.app, 'POST', `/v1/connectors/${connectorId}/sync`, { key });
+    expect(started.status).toBe(202);
+    const jobId = started.body.data.jobId as string;
+    await eventually(async () => {
+      const job = await call(plane.app, 'GET', `/v1/connectors/${connectorId}/sync/${jobId}`, { key });
+      expect(job.body.data.status).toBe('succeeded');
+    }, 60_000);
+    const documents = await call(plane.app, 'GET', `/v1/collections/${connectorId}/documents`, { key });
+    expect(documents.body.data).toHaveLength(1);
+    return { connectorId, jobId, documentId: documents.body.data[0].id as string };
+  }
+
   it('shows nothing of one workspace to another, on every route', async () => {
     const first = await newWorkspace('First');
     const second = await newWorkspace('Second');
@@ -79,6 +104,10 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
       kind: 'oauth2',
       secret: { clientId: 'a', clientSecret: 'b' },
     });
+    // Real objects of the first workspace: a synced document in a collection, and the job that synced it.
+    const synced = await syncedUpload(first.adminKey.key);
+    expect((await asFirst('GET', `/v1/documents/${synced.documentId}`)).status).toBe(200);
+    expect((await asFirst('GET', `/v1/connectors/${synced.connectorId}/sync/${synced.jobId}`)).status).toBe(200);
     const before = (await asFirst('GET', `/v1/connectors/${connectorId}`)).body.data;
 
     // Every documented route that takes an id, called by the other workspace with the first one's ids.
@@ -89,11 +118,12 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
       for (const method of Object.keys(operations)) {
         const concrete = path
           .replace('/v1/credentials/{id}', `/v1/credentials/${credentialId}`)
+          .replace('/v1/documents/{id}', `/v1/documents/${synced.documentId}`)
+          .replace('{id}/sync/{jobId}', `${synced.connectorId}/sync/${synced.jobId}`)
           .replace('{id}', path.startsWith('/v1/workspaces') ? first.workspace.id : connectorId)
           .replace('{credentialId}', ownCredential.body.data.id)
           .replace('{type}', 'google_drive')
-          .replace('{collection}', connectorId)
-          .replace('{jobId}', 'job_of_the_first');
+          .replace('{collection}', synced.connectorId);
         const url = concrete.includes('/authorize') ? `${concrete}?connectorId=${connectorId}` : concrete;
         const bodies: Record<string, unknown> = {
           patch: { name: 'taken over' },
@@ -107,6 +137,8 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
       }
     }
     expect(attempts.length).toBeGreaterThanOrEqual(11);
+    expect(attempts.filter((attempt) => attempt.includes(synced.jobId)).length).toBeGreaterThanOrEqual(3);
+    expect(attempts.some((attempt) => attempt.includes(synced.documentId))).toBe(true);
     // And the first workspace's credential cannot be bound to the second one's connector.
     const theirs = await asSecond('POST', '/v1/connectors', { name: 'Mine', type: 'google_drive', config: { rootFileId: '1AbCdEfGhIjKlMnOp' } });
     expect((await asSecond('PUT', `/v1/connectors/${theirs.body.data.id}/credential/${credentialId}`)).status).toBe(404);
@@ -116,6 +148,7 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
 
     const lists = [await asSecond('GET', '/v1/connectors'), await asSecond('GET', '/v1/credentials')];
     for (const list of lists) expect(JSON.stringify(list.body)).not.toContain(connectorId);
+    expect((await asSecond('GET', `/v1/collections/${synced.connectorId}/documents?connectorId=${synced.connectorId}`)).status).toBe(404);
     expect(JSON.stringify(lists[1]?.body)).not.toContain(credentialId);
     expect((await asFirst('GET', `/v1/connectors/${connectorId}`)).body.data).toEqual(before);
     expect((await asFirst('GET', `/v1/credentials/${credentialId}`)).status).toBe(200);

@@ -75,10 +75,9 @@ describe.each(dialects)('a worker killed in the middle of a sync, on %s', (diale
     first.child.kill('SIGKILL');
     await first.exited;
 
-    // With no worker up, the status still answers, from the job row.
-    const askedAt = Date.now();
+    // With no worker up, the status still answers, from the job row (its latency is in bench/).
     const orphan = await call(app, 'GET', `/v1/connectors/${connectorId}/sync/${jobId}`, { key });
-    expect(Date.now() - askedAt).toBeLessThan(5000);
+    expect(orphan.status).toBe(200);
     expect(orphan.body.data.status).toBe('running');
     expect(orphan.body.data.progress.collected).toBeGreaterThanOrEqual(1000);
 

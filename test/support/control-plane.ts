@@ -2,7 +2,6 @@ import type { Client } from '@temporalio/client';
 import { call, createTestApp, createTestKey, type TestApp } from './api.ts';
 import { createTestDatabase, type Dialect, type TestDatabase } from './databases.ts';
 import { connectTestClient, startTestWorker, type TestWorker } from './temporal.ts';
-import type { ScheduleGateway } from '../../temporal/schedule-gateway.ts';
 
 export interface ControlPlane {
   database: TestDatabase;
@@ -16,16 +15,12 @@ export interface ControlPlane {
 }
 
 /** A real database of the dialect, a real worker on its own task queue, and the API in process. */
-export async function startControlPlane(
-  dialect: Dialect,
-  options: { schedules?: (real: ScheduleGateway) => ScheduleGateway; allowedHosts?: string[]; directoryRoots?: string[] } = {},
-): Promise<ControlPlane> {
+export async function startControlPlane(dialect: Dialect, options: { allowedHosts?: string[]; directoryRoots?: string[] } = {}): Promise<ControlPlane> {
   const database = await createTestDatabase(dialect);
   const client = await connectTestClient();
   const worker = await startTestWorker({
     db: database.db,
     client,
-    ...(options.schedules ? { schedules: options.schedules } : {}),
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
     ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}),
   });

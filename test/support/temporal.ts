@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { ActivityDependencies } from '../../activities/index.ts';
 import type { Db } from '../../db/database.ts';
-import type { ScheduleGateway } from '../../temporal/schedule-gateway.ts';
 import { buildActivityDependencies } from '../../worker/activity-dependencies.ts';
 import { testSecretKey } from './api.ts';
 import { createWorker } from '../../worker/create-worker.ts';
@@ -34,14 +32,10 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-/**
- * A real worker on its own task queue, with the real activities; `schedules` may wrap the real
- * gateway to inject a fault.
- */
+/** A real worker on its own task queue, with the real activities. */
 export async function startTestWorker(options: {
   db: Db;
   client: Client;
-  schedules?: (real: ScheduleGateway) => ScheduleGateway;
   /** Hosts connectors may reach; loopback by default, where the tests' fake services listen. */
   allowedHosts?: string[];
   directoryRoots?: string[];
@@ -52,7 +46,7 @@ export async function startTestWorker(options: {
   quietRuntime();
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: options.address ?? inject('temporalAddress') });
-  const built = buildActivityDependencies({
+  const dependencies = buildActivityDependencies({
     db: options.db,
     client: options.client,
     taskQueue,
@@ -60,7 +54,6 @@ export async function startTestWorker(options: {
     allowedHosts: options.allowedHosts ?? ['127.0.0.0/8', 'localhost'],
     directoryRoots: options.directoryRoots ?? [],
   });
-  const dependencies: ActivityDependencies = options.schedules ? { ...built, schedules: options.schedules(built.schedules) } : built;
   const worker = await createWorker({
     connection,
     namespace: 'default',

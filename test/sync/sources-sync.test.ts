@@ -1,10 +1,10 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 import { startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
 import { startFakeSite } from '../support/fake-site.ts';
-import type { LocalServer } from '../support/http-server.ts';
+import { sendJson, startLocalServer, type LocalServer } from '../support/http-server.ts';
 import { startLocalS3, type LocalS3 } from '../support/s3-server.ts';
 
 describe.each(dialects)('syncing real sources on %s', (dialect) => {
@@ -17,7 +17,7 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
     plane = await startControlPlane(dialect);
     site = await startFakeSite();
     source = await createTestDatabase('postgres');
-    s3 = await startLocalS3(['my-documents']);
+    s3 = await startLocalS3(['my-documents', 'incremental-documents', 'doomed']);
   });
   afterAll(async () => {
     await plane?.close();
@@ -149,6 +149,89 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
       expect(team.body.data[0]).toMatchObject({ title: 'Team', url: 's3://my-documents/documents/team/index.html' });
     } finally {
       client.destroy();
+    }
+  });
+
+  function s3Client(): S3Client {
+    return new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+  }
+
+  async function createS3Connector(bucket: string, prefix: string): Promise<string> {
+    const created = await plane.request('POST', '/v1/connectors', {
+      body: {
+        name: `Bucket ${bucket}`,
+        type: 's3',
+        config: { bucket, region: 'us-east-1', prefix, endpoint: s3.endpoint },
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+      },
+    });
+    expect(created.body.data.state, created.body.data.stateReason).toBe('connected');
+    return created.body.data.id as string;
+  }
+
+  it('reads only the S3 objects modified since the last successful sync', async () => {
+    const client = s3Client();
+    try {
+      const put = (Key: string, Body: string) => client.send(new PutObjectCommand({ Bucket: 'incremental-documents', Key, Body, ContentType: 'text/plain' }));
+      await put(`${dialect}/one.txt`, 'First object.');
+      await put(`${dialect}/two.txt`, 'Second object.');
+      await put(`${dialect}/three.txt`, 'Third object.');
+      const id = await createS3Connector('incremental-documents', `${dialect}/`);
+      const first = await sync(id);
+      expect(first).toMatchObject({ status: 'succeeded', mode: 'full', progress: { collected: 3, indexed: 3 } });
+      // S3 keeps modification times to the second: the change must land in a later second than the sync began.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await put(`${dialect}/two.txt`, 'Second object, edited.');
+      const incremental = await sync(id);
+      expect(incremental).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+      expect(incremental.progress).toMatchObject({ collected: 1, indexed: 1, unchanged: 0, deleted: 0, failed: 0 });
+      const edited = await plane.request('GET', `/v1/collections/${id}/documents?q=edited`);
+      expect(edited.body.data.map((document: { externalId: string }) => document.externalId)).toEqual([`${dialect}/two.txt`]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('fails the sync with the reason when the S3 listing answers 404', async () => {
+    const id = await createS3Connector('doomed', 'documents/');
+    const client = s3Client();
+    try {
+      // Gone after the connector was checked: every listing now answers 404 NoSuchBucket.
+      await client.send(new DeleteBucketCommand({ Bucket: 'doomed' }));
+    } finally {
+      client.destroy();
+    }
+    const job = await sync(id);
+    expect(job).toMatchObject({ status: 'failed', progress: { collected: 0 } });
+    expect(job.error).toMatch(/S3 answered 404: NoSuchBucket/);
+    expect(job.finishedAt).not.toBeNull();
+  });
+
+  it('fails a sync of a type without a reader with SourceUnavailable', async () => {
+    const jira = await startLocalServer((request, response) =>
+      request.path === '/rest/api/2/myself' ? sendJson(response, 200, { accountId: 'a1', emailAddress: 'bot@example.com' }) : sendJson(response, 404, {}),
+    );
+    try {
+      const created = await plane.request('POST', '/v1/connectors', {
+        body: {
+          name: 'Jira',
+          type: 'jira',
+          config: { baseUrl: jira.url, projectKey: 'TECH' },
+          credentials: { kind: 'api_token', token: 'jira-token', email: 'bot@example.com' },
+        },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body.data.state, created.body.data.stateReason).toBe('connected');
+      const job = await sync(created.body.data.id);
+      expect(job).toMatchObject({ status: 'failed', progress: { collected: 0 } });
+      expect(job.error).toContain('Syncing jira connectors is not available yet');
+    } finally {
+      await jira.close();
     }
   });
 });

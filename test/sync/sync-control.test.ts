@@ -18,13 +18,22 @@ describe.each(dialects)('controlling a running sync on %s', (dialect) => {
     await site?.close();
   });
 
-  async function startSlowSync() {
+  async function createSlowConnector(): Promise<string> {
     const created = await plane.request('POST', '/v1/connectors', {
       body: { name: 'Slow site', type: 'web_scraper', config: { url: `${site.url}/`, extractionType: 'all', delayMs: 0 } },
     });
-    const started = await plane.request('POST', `/v1/connectors/${created.body.data.id}/sync`);
+    expect(created.status).toBe(201);
+    return created.body.data.id as string;
+  }
+
+  async function startSync(connectorId: string) {
+    const started = await plane.request('POST', `/v1/connectors/${connectorId}/sync`);
     expect(started.status).toBe(202);
-    return { connectorId: created.body.data.id as string, jobId: started.body.data.jobId as string };
+    return { connectorId, jobId: started.body.data.jobId as string };
+  }
+
+  async function startSlowSync() {
+    return startSync(await createSlowConnector());
   }
 
   async function running(connectorId: string, jobId: string) {
@@ -81,9 +90,13 @@ describe.each(dialects)('controlling a running sync on %s', (dialect) => {
     expect((await waitForSync(plane, connectorId, next.body.data.jobId, 90_000)).status).toBe('succeeded');
   });
 
-  it('restarts as a full sync on resync', async () => {
-    const { connectorId, jobId } = await startSlowSync();
-    await running(connectorId, jobId);
+  it('restarts an incremental sync as a full sync on resync', async () => {
+    const connectorId = await createSlowConnector();
+    // After a successful sync the next one is incremental, so only the resync can make it full.
+    const first = await startSync(connectorId);
+    expect((await waitForSync(plane, connectorId, first.jobId, 90_000)).status).toBe('succeeded');
+    const { jobId } = await startSync(connectorId);
+    expect(await running(connectorId, jobId)).toMatchObject({ mode: 'incremental', trigger: 'manual' });
     const resync = await plane.request('POST', `/v1/connectors/${connectorId}/sync/${jobId}/resync`);
     expect(resync.status).toBe(202);
     const job = await waitForSync(plane, connectorId, jobId, 90_000);
@@ -92,5 +105,50 @@ describe.each(dialects)('controlling a running sync on %s', (dialect) => {
     expect(job.progress.failed).toBe(1);
     const documents = await plane.request('GET', `/v1/collections/${connectorId}/documents?limit=200`);
     expect(documents.body.data).toHaveLength(job.progress.parsed);
+  });
+
+  it('ends a running sync and removes its documents and row when the connector is deleted', async () => {
+    const { connectorId, jobId } = await startSlowSync();
+    await running(connectorId, jobId);
+    const { workflow_id: syncWorkflowId } = await plane.database.db
+      .selectFrom('sync_jobs')
+      .select('workflow_id')
+      .where('id', '=', jobId)
+      .executeTakeFirstOrThrow();
+    const deleted = await plane.request('DELETE', `/v1/connectors/${connectorId}`);
+    expect(deleted.status).toBe(202);
+    await plane.client.workflow.getHandle(deleted.body.data.workflowId).result();
+    expect((await plane.request('GET', `/v1/connectors/${connectorId}`)).status).toBe(404);
+
+    // The sync was canceled by the delete, not left to fail on a connector that is gone.
+    const sync = plane.client.workflow.getHandle(syncWorkflowId as string);
+    expect(await sync.result()).toEqual({ status: 'canceled', jobId });
+    expect((await sync.describe()).status.name).toBe('COMPLETED');
+    const left = async (table: 'documents' | 'sync_jobs') =>
+      plane.database.db.selectFrom(table).select('connector_id').where('connector_id', '=', connectorId).execute();
+    expect(await left('documents')).toEqual([]);
+    expect(await left('sync_jobs')).toEqual([]);
+  });
+
+  it('cancels a sync that has continued as new', async () => {
+    const connectorId = await createSlowConnector();
+    const handle = await plane.client.workflow.start('syncConnector', {
+      workflowId: `test-continued-sync-${connectorId}`,
+      taskQueue: plane.worker.taskQueue,
+      args: [{ connectorId, trigger: 'manual', mode: 'full', pagesPerRun: 1 }],
+    });
+    const jobId = await eventually(async () => {
+      const history = await plane.request('GET', `/v1/connectors/${connectorId}/syncs`);
+      expect(history.body.data[0]?.status).toBe('running');
+      return history.body.data[0].jobId as string;
+    });
+    // A later run than the first one is current: the signal must reach it by workflow id.
+    await eventually(async () => expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId));
+    const cancel = await plane.request('POST', `/v1/connectors/${connectorId}/sync/${jobId}/cancel`);
+    expect(cancel.status).toBe(202);
+    expect(await handle.result()).toEqual({ status: 'canceled', jobId });
+    const job = await waitForSync(plane, connectorId, jobId);
+    expect(job.status).toBe('canceled');
+    expect(job.progress.collected).toBeLessThan(job.progress.total);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,13 @@ describe.each(dialects)('syncing an upload connector on %s', (dialect) => {
   let plane: ControlPlane;
   let root: string;
   let folder: string;
+  let outside: string;
 
   beforeAll(async () => {
+    outside = mkdtempSync(path.join(tmpdir(), 'tributary-outside-'));
+    mkdirSync(path.join(outside, 'etc'));
+    writeFileSync(path.join(outside, 'secret.txt'), 'server secret that no tenant may read');
+    writeFileSync(path.join(outside, 'etc', 'passwd'), 'root:x:0:0 server secret');
     root = mkdtempSync(path.join(tmpdir(), 'tributary-roots-'));
     folder = path.join(root, 'handbook');
     mkdirSync(path.join(folder, 'guides'), { recursive: true });
@@ -26,6 +31,7 @@ describe.each(dialects)('syncing an upload connector on %s', (dialect) => {
   afterAll(async () => {
     await plane?.close();
     rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   });
 
   async function upload(connectorId: string, files: Record<string, string>) {
@@ -82,23 +88,32 @@ describe.each(dialects)('syncing an upload connector on %s', (dialect) => {
     const punctuation = await plane.request('GET', `/v1/collections/${id}/documents?q=${encodeURIComponent('"vacation" OR (')}`);
     expect(punctuation.status).toBe(200);
 
-    // A second incremental sync finds nothing new; then a change and a deletion are picked up.
+    // A second incremental sync reads nothing: every file is older than the last successful sync.
     const again = await sync(id);
     expect(again).toMatchObject({ status: 'succeeded', mode: 'incremental' });
-    expect(again.progress).toMatchObject({ indexed: 0, deleted: 0 });
+    expect(again.progress).toMatchObject({ collected: 0, parsed: 0, indexed: 0, unchanged: 0, deleted: 0, failed: 0, bytes: 0 });
 
+    // Only files modified since are read: one changed, one touched (its new modification time is a change a reader sees).
     const later = new Date(Date.now() + 5000);
     writeFileSync(path.join(folder, 'guides', 'onboarding.md'), '# Onboarding\n\nWelcome aboard, updated.');
     utimesSync(path.join(folder, 'guides', 'onboarding.md'), later, later);
+    utimesSync(path.join(folder, 'index.html'), later, later);
     rmSync(path.join(folder, 'teams.json'));
+    const incremental = await sync(id);
+    expect(incremental).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+    expect(incremental.progress).toMatchObject({ collected: 2, parsed: 2, indexed: 2, unchanged: 0, deleted: 0, failed: 0 });
+    const updated = await plane.request('GET', `/v1/collections/${id}/documents?q=updated`);
+    expect(updated.body.data.map((document: { externalId: string }) => document.externalId)).toEqual(['guides/onboarding.md']);
+
+    // A full sync reads everything again and removes what the folder no longer has.
     const changed = await sync(id, 'full');
     expect(changed).toMatchObject({ status: 'succeeded', mode: 'full' });
-    expect(changed.progress).toMatchObject({ indexed: 1, unchanged: 3, deleted: 1, failed: 1 });
+    expect(changed.progress).toMatchObject({ collected: 5, indexed: 0, unchanged: 4, deleted: 1, failed: 1 });
     const after = await plane.request('GET', `/v1/collections/${id}/documents`);
     expect(after.body.data.map((document: { externalId: string }) => document.externalId)).not.toContain('teams.json');
 
     const history = await plane.request('GET', `/v1/connectors/${id}/syncs`);
-    expect(history.body.data.map((entry: { status: string }) => entry.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(history.body.data.map((entry: { status: string }) => entry.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
   });
 
   it('refuses a second sync while one is active, naming the active job', async () => {
@@ -136,5 +151,43 @@ describe.each(dialects)('syncing an upload connector on %s', (dialect) => {
     const json = await plane.request('POST', `/v1/connectors/${files.body.data.id}/files`, { body: { file: 'x' } });
     expect(json.status).toBe(400);
     expect(await plane.database.db.selectFrom('uploaded_files').select('id').where('connector_id', '=', files.body.data.id).execute()).toEqual([]);
+  });
+
+  it('answers 413 to an upload over 50 MiB and stores nothing', async () => {
+    const created = await plane.request('POST', '/v1/connectors', { body: { name: 'Too big', type: 'upload', config: {} } });
+    const id = created.body.data.id;
+    const tooBig = await upload(id, { 'big.txt': 'x'.repeat(50 * 1024 * 1024 + 1024) });
+    expect(tooBig.status).toBe(413);
+    expect(await plane.database.db.selectFrom('uploaded_files').select('id').where('connector_id', '=', id).execute()).toEqual([]);
+  });
+
+  it('replaces a file uploaded again under the same path', async () => {
+    const created = await plane.request('POST', '/v1/connectors', { body: { name: 'Replaced', type: 'upload', config: {} } });
+    const id = created.body.data.id;
+    expect((await upload(id, { 'policy.txt': 'Remote work is allowed on Fridays.' })).status).toBe(201);
+    expect((await sync(id)).progress).toMatchObject({ collected: 1, indexed: 1 });
+    expect((await upload(id, { 'policy.txt': 'Remote work is allowed every day.' })).status).toBe(201);
+    expect(await plane.database.db.selectFrom('uploaded_files').select('path').where('connector_id', '=', id).execute()).toEqual([{ path: 'policy.txt' }]);
+    expect((await sync(id)).progress).toMatchObject({ collected: 1, indexed: 1, deleted: 0 });
+    const documents = await plane.request('GET', `/v1/collections/${id}/documents`);
+    expect(documents.body.data).toHaveLength(1);
+    expect(documents.body.data[0]).toMatchObject({ externalId: 'uploads/policy.txt', content: 'Remote work is allowed every day.' });
+  });
+
+  it('does not follow symbolic links that leave the allowed folders', async () => {
+    const linked = path.join(root, 'linked');
+    mkdirSync(linked);
+    writeFileSync(path.join(linked, 'inside.txt'), 'A file inside the allowed folder.');
+    symlinkSync(path.join(outside, 'secret.txt'), path.join(linked, 'leak.txt'));
+    symlinkSync(path.join(outside, 'etc'), path.join(linked, 'etc'), 'dir');
+    const created = await plane.request('POST', '/v1/connectors', { body: { name: 'Linked', type: 'upload', config: { directory: linked } } });
+    expect(created.status).toBe(201);
+    const id = created.body.data.id;
+    const job = await sync(id);
+    expect(job).toMatchObject({ status: 'succeeded', progress: { collected: 1, indexed: 1, failed: 0, total: 1 } });
+    const documents = await plane.request('GET', `/v1/collections/${id}/documents`);
+    expect(documents.body.data.map((document: { externalId: string }) => document.externalId)).toEqual(['inside.txt']);
+    const leaked = await plane.request('GET', `/v1/collections/${id}/documents?q=secret`);
+    expect(leaked.body.data).toEqual([]);
   });
 });
