@@ -106,6 +106,35 @@ async function statusLatencyWithoutWorker(app: ReturnType<typeof createApp>, key
   return latencies;
 }
 
+/**
+ * Time from `POST .../cancel` to the job answering `canceled`, on a full sync signalled while it
+ * reads its first pages.
+ */
+async function cancelLatency(app: ReturnType<typeof createApp>, key: string, connectorId: string): Promise<{ ms: number; status: string }> {
+  const headers = { authorization: `Bearer ${key}` };
+  const trigger = await app.request(`/v1/connectors/${connectorId}/sync`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ mode: 'full' }),
+  });
+  const { data } = (await trigger.json()) as { data: { jobId: string } };
+  const statusOf = async () => {
+    const response = await app.request(`/v1/connectors/${connectorId}/sync/${data.jobId}`, { headers });
+    return ((await response.json()) as { data: { status: string; progress: { collected: number } } }).data;
+  };
+  for (let job = await statusOf(); job.status !== 'running' || job.progress.collected === 0; job = await statusOf()) {
+    if (!['queued', 'running'].includes(job.status)) return { ms: Number.NaN, status: job.status };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const asked = performance.now();
+  await app.request(`/v1/connectors/${connectorId}/sync/${data.jobId}/cancel`, { method: 'POST', headers });
+  for (;;) {
+    const job = await statusOf();
+    if (!['queued', 'running', 'canceling'].includes(job.status)) return { ms: performance.now() - asked, status: job.status };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function maxHistoryEvents(client: Client, connectorId: string): Promise<number> {
   let max = 0;
   for await (const run of client.workflow.list({ query: `TributaryConnectorId = '${connectorId}' AND WorkflowType = 'syncConnector'` })) {
@@ -179,6 +208,7 @@ async function main() {
     const connectorId = ((await created.json()) as { data: { id: string } }).data.id;
     const first = await runSync(app, key, connectorId, count);
     const second = await runSync(app, key, connectorId, count);
+    const cancel = await cancelLatency(app, key, connectorId);
     await worker.stop();
     const orphanStatusMs = await statusLatencyWithoutWorker(app, key, connectorId);
     const result = {
@@ -195,6 +225,8 @@ async function main() {
       incrementalRatio: Number((second.seconds / first.seconds).toFixed(3)),
       workerStartRssMb: worker.startRssMb,
       workerPeakRssMb: worker.peakRssMb(),
+      cancelMs: Math.round(cancel.ms),
+      cancelEndedAs: cancel.status,
       statusWithoutWorkerP50Ms: Math.round(percentile(orphanStatusMs, 50)),
       statusWithoutWorkerMaxMs: Math.round(Math.max(...orphanStatusMs)),
       maxHistoryEventsPerRun: await maxHistoryEvents(client, connectorId),
@@ -215,10 +247,12 @@ async function main() {
     await server.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
-  console.log('\nbench                 docs/s (sync)  docs/s (baseline)  ratio  incremental  peak RSS  max events/run  status, no worker (p50/max ms)');
+  console.log(
+    '\nbench                 docs/s (sync)  docs/s (baseline)  ratio  incremental  peak RSS  max events/run  status, no worker (p50/max ms)  cancel (ms)',
+  );
   for (const result of results) {
     console.log(
-      `${String(result.bench).padEnd(22)}${String(result.syncDocsPerSecond).padStart(13)}${String(result.baselineDocsPerSecond).padStart(19)}${String(result.ratioToBaseline).padStart(7)}${String(result.incrementalRatio).padStart(13)}${`${String(result.workerPeakRssMb)} MB`.padStart(10)}${String(result.maxHistoryEventsPerRun).padStart(16)}${`${String(result.statusWithoutWorkerP50Ms)}/${String(result.statusWithoutWorkerMaxMs)}`.padStart(32)}`,
+      `${String(result.bench).padEnd(22)}${String(result.syncDocsPerSecond).padStart(13)}${String(result.baselineDocsPerSecond).padStart(19)}${String(result.ratioToBaseline).padStart(7)}${String(result.incrementalRatio).padStart(13)}${`${String(result.workerPeakRssMb)} MB`.padStart(10)}${String(result.maxHistoryEventsPerRun).padStart(16)}${`${String(result.statusWithoutWorkerP50Ms)}/${String(result.statusWithoutWorkerMaxMs)}`.padStart(32)}${String(result.cancelMs).padStart(13)}`,
     );
   }
 }
