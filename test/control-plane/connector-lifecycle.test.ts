@@ -159,6 +159,34 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
     expect(after.body.data.name).toBe('Second');
   });
 
+  it('refuses with 409 a binding of a connector while another binding of it is running', async () => {
+    const id = uniqueId('bind-overlap');
+    const created = await plane.request('PUT', `/v1/connectors/${id}`, {
+      body: { name: 'Tickets', type: 'jira', config: { baseUrl: 'https://jira.example.com' } },
+    });
+    expect(created.body.data.state).toBe('auth_required');
+    const credential = await plane.request('POST', '/v1/credentials', {
+      body: { name: 'bot', type: 'jira', kind: 'api_token', secret: { token: 't', email: 'a@example.com' } },
+    });
+    // No worker polls this queue, so the first binding stays running for as long as the test needs.
+    const taskQueue = uniqueId('idle-queue');
+    const idle = createTestApp({ db: plane.database.db, client: plane.client, taskQueue, workflowWaitMs: 500 });
+    const anotherInstance = createTestApp({ db: plane.database.db, client: plane.client, taskQueue, workflowWaitMs: 500 });
+    const pending = plane.client.workflow.getHandle(workflowIds.bindCredential(id));
+    try {
+      const path = `/v1/connectors/${id}/credential/${credential.body.data.id}`;
+      const first = await call(idle, 'PUT', path, { key: plane.key });
+      expect(first.status).toBe(503);
+      expect((await pending.describe()).status.name).toBe('RUNNING');
+      const second = await call(anotherInstance, 'PUT', path, { key: plane.key });
+      expect(second.status).toBe(409);
+      expect(second.body.error).toMatchObject({ code: 'conflict', details: { workflowId: workflowIds.bindCredential(id) } });
+      expect((await plane.request('GET', `/v1/connectors/${id}`)).body.data).toMatchObject({ state: 'auth_required', credentialId: null });
+    } finally {
+      await pending.terminate('test over');
+    }
+  });
+
   it('keeps the schedule of a paused connector paused through an update', async () => {
     const id = uniqueId('paused-patch');
     await plane.request('PUT', `/v1/connectors/${id}`, { body: web({ schedule: { type: 'interval', everySeconds: 600 } }) });
