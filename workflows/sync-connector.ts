@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   CancellationScope,
   ContinueAsNew,
   continueAsNew,
@@ -16,8 +17,13 @@ import type { SyncMode, SyncPhase, SyncStatus, SyncTrigger } from '../domain/syn
 import { progressEstimate } from '../domain/sync-progress.ts';
 import { databaseSteps, failureReason } from './activity-proxies.ts';
 
-/** Pages go through the source, which may be slow or rate-limited: long timeouts, heartbeats, patient retries. */
+/**
+ * Pages go through the source, which may be slow or rate-limited: long timeouts, heartbeats, patient
+ * retries. A page cut short by cancel or resync is waited for until it has stopped, so that a
+ * restarted run never overlaps the old attempt's writes (its crawl frontier, its commit).
+ */
 const pageSteps = proxyActivities<Pick<Activities, 'syncPage'>>({
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 12 },
