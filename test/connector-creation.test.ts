@@ -7,6 +7,7 @@ import { call, createTestApp, createTestKey, type TestApp } from './support/api.
 import { eventually, uniqueId } from './support/control-plane.ts';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases.ts';
 import { connectTestClient, startTestWorker, type TestWorker } from './support/temporal.ts';
+import { createForeignSchedule } from './support/fixtures.ts';
 
 describe.each(dialects)('connector creation on %s', (dialect) => {
   let database: TestDatabase;
@@ -175,12 +176,7 @@ describe.each(dialects)('connector creation on %s', (dialect) => {
   it('fails, and leaves the foreign schedule alone, when the schedule id is already taken', async () => {
     const id = uniqueId('foreign');
     const scheduleId = workflowIds.connectorSchedule(id);
-    await client.schedule.create({
-      scheduleId,
-      spec: { intervals: [{ every: '1 hour' }] },
-      action: { type: 'startWorkflow', workflowType: 'somethingElse', taskQueue: 'elsewhere', args: [] },
-      state: { paused: true },
-    });
+    await createForeignSchedule(client, scheduleId);
 
     const response = await call(app, 'PUT', `/v1/connectors/${id}`, { key, body: webScraper() });
 

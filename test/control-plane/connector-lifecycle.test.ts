@@ -4,6 +4,7 @@ import { dialects } from '../support/databases.ts';
 import { call, createTestApp } from '../support/api.ts';
 import { eventually, startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
 import { startTestWorker } from '../support/temporal.ts';
+import { createForeignSchedule } from '../support/fixtures.ts';
 
 const web = (overrides: Record<string, unknown> = {}) => ({
   name: 'Docs',
@@ -111,12 +112,7 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
     // Something else now holds the schedule id, so the update workflow cannot bring the schedule in line.
     const scheduleId = workflowIds.connectorSchedule(id);
     await plane.client.schedule.getHandle(scheduleId).delete();
-    await plane.client.schedule.create({
-      scheduleId,
-      spec: { intervals: [{ every: '1 hour' }] },
-      action: { type: 'startWorkflow', workflowType: 'somethingElse', taskQueue: 'elsewhere', args: [] },
-      state: { paused: true },
-    });
+    await createForeignSchedule(plane.client, scheduleId);
     try {
       const response = await plane.request('PATCH', `/v1/connectors/${id}`, {
         body: { name: 'Never', schedule: { type: 'interval', everySeconds: 120 } },

@@ -7,6 +7,7 @@ import { testSecretKey } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
 import { startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
 import { startLocalServer, sendJson, type LocalServer } from '../support/http-server.ts';
+import { createForeignSchedule } from '../support/fixtures.ts';
 
 const jiraToken = 'atlassian-api-token-0123456789-ABCD';
 
@@ -154,12 +155,7 @@ describe.each(dialects)('credentials on %s', (dialect) => {
     const id = uniqueId('inline-undo');
     // A schedule under the connector's schedule id that was not made for it: creation must undo itself.
     const scheduleId = workflowIds.connectorSchedule(id);
-    await plane.client.schedule.create({
-      scheduleId,
-      spec: { intervals: [{ every: '1 hour' }] },
-      action: { type: 'startWorkflow', workflowType: 'somethingElse', taskQueue: 'elsewhere', args: [] },
-      state: { paused: true },
-    });
+    await createForeignSchedule(plane.client, scheduleId);
     try {
       const before = await plane.database.db.selectFrom('credentials').select('id').execute();
       const response = await plane.request('PUT', `/v1/connectors/${id}`, {

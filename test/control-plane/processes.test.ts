@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,7 @@ import { createTestDatabase, dialects, type TestDatabase } from '../support/data
 import { connectTestClient } from '../support/temporal.ts';
 import { freePort } from '../../tools/ports.ts';
 import { exitWithin, runEntryPoint, waitForHttp, type RunningProcess } from '../../tools/processes.ts';
+import { writeTextFiles } from '../support/fixtures.ts';
 
 /** temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED (@temporalio/proto is not a direct dependency). */
 const PENDING_ACTIVITY_STATE_STARTED = 2;
@@ -94,11 +95,7 @@ describe('SIGTERM stops each process cleanly', () => {
     root = mkdtempSync(path.join(tmpdir(), 'tributary-sigterm-'));
     app = createTestApp({ db: database.db, client, taskQueue, directoryRoots: [root] });
     key = await createTestKey(database.db, 'ws-sigterm');
-    for (let index = 0; index < FILES; index += 1) {
-      const directory = path.join(root, 'docs', `part-${Math.floor(index / 1000)}`);
-      mkdirSync(directory, { recursive: true });
-      writeFileSync(path.join(directory, `doc-${index}.txt`), `Document ${index}: ${'lorem ipsum '.repeat(80)}`);
-    }
+    writeTextFiles(path.join(root, 'docs'), FILES);
   });
   afterAll(async () => {
     for (const process of running) process.child.kill('SIGKILL');

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -9,6 +9,7 @@ import { eventually } from '../support/control-plane.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 import { freePort } from '../../tools/ports.ts';
 import { connectTestClient, startTestWorker, type TestWorker } from '../support/temporal.ts';
+import { writeTextFiles } from '../support/fixtures.ts';
 
 const FILES = 5000;
 
@@ -35,11 +36,7 @@ describe.each(dialects)('a Temporal server restarted in the middle of a sync, on
     worker = await startTestWorker({ db: database.db, client, directoryRoots: [root], address: server.address });
     app = createTestApp({ db: database.db, client, taskQueue: worker.taskQueue, directoryRoots: [root] });
     key = await createTestKey(database.db, 'ws-restart');
-    for (let index = 0; index < FILES; index += 1) {
-      const directory = path.join(root, 'docs', `part-${Math.floor(index / 1000)}`);
-      mkdirSync(directory, { recursive: true });
-      writeFileSync(path.join(directory, `doc-${index}.txt`), `Document ${index}: ${'lorem ipsum '.repeat(80)}`);
-    }
+    writeTextFiles(path.join(root, 'docs'), FILES);
   });
   afterAll(async () => {
     await worker?.stop();

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +9,7 @@ import { eventually } from '../support/control-plane.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 import { runEntryPoint, type RunningProcess } from '../../tools/processes.ts';
 import { connectTestClient } from '../support/temporal.ts';
+import { writeTextFiles } from '../support/fixtures.ts';
 
 const FILES = 6000;
 
@@ -29,11 +30,7 @@ describe.each(dialects)('a worker killed in the middle of a sync, on %s', (diale
     app = createTestApp({ db: database.db, client, taskQueue, directoryRoots: [root] });
     key = await createTestKey(database.db, 'ws-crash');
     folder = path.join(root, 'docs');
-    for (let index = 0; index < FILES; index += 1) {
-      const directory = path.join(folder, `part-${Math.floor(index / 1000)}`);
-      mkdirSync(directory, { recursive: true });
-      writeFileSync(path.join(directory, `doc-${index}.txt`), `Document ${index}: ${'lorem ipsum '.repeat(80)}`);
-    }
+    writeTextFiles(folder, FILES);
   });
   afterAll(async () => {
     for (const worker of workers) worker.child.kill('SIGKILL');
