@@ -15,7 +15,9 @@ export async function controlSync(deps: AppDependencies, workspaceId: string, co
   if (!activeSyncStatuses.includes(row.status as never) || !row.workflow_id) {
     throw new AppError('conflict', `Sync job ${jobId} is ${row.status}; only an active sync can be ${action === 'cancel' ? 'canceled' : 'restarted'}`);
   }
-  if (action === 'cancel') await changeSyncJobStatus(deps.db, jobId, 'canceling', { now: deps.now().toISOString() });
+  if (action === 'cancel' && !(await changeSyncJobStatus(deps.db, jobId, 'canceling', { now: deps.now().toISOString() }))) {
+    throw new AppError('conflict', `Sync job ${jobId} ended before it could be canceled`);
+  }
   // Signals go by workflow id only, so they reach the latest run after continue-as-new.
   await deps.temporal.workflow.getHandle(row.workflow_id).signal(signals[action]);
   return liveSyncJob(deps, (await findSyncJobRow(deps.db, jobId)) ?? row);

@@ -8,6 +8,7 @@ import {
   type SyncPhase,
   type SyncStatus,
   type SyncTrigger,
+  syncStatuses,
 } from '../../domain/sync-job.ts';
 import { isUniqueViolation } from '../database.ts';
 import type { Database, SyncJobRow } from '../schema.ts';
@@ -143,17 +144,18 @@ export class SyncStatusError extends Error {
   override name = 'SyncStatusError';
 }
 
-/** Moves a job to a status if the status table allows it; returns false when the job was already past it. */
+/**
+ * Moves a job to a status if the status table allows it, in one conditional statement: true only
+ * when this call changed the row, false when the job was already past that status.
+ */
 export async function changeSyncJobStatus(
   db: Executor,
   id: string,
   to: SyncStatus,
   fields: { phase?: SyncPhase; error?: string | null; finished?: boolean; mode?: SyncMode; now: string },
 ): Promise<boolean> {
-  const row = await findSyncJobRow(db, id);
-  if (!row) throw new SyncStatusError(`Sync job ${id} does not exist`);
-  if (!canChangeSyncStatus(row.status as SyncStatus, to)) return false;
-  await db
+  const from = syncStatuses.filter((status) => canChangeSyncStatus(status, to));
+  const result = await db
     .updateTable('sync_jobs')
     .set({
       status: to,
@@ -164,9 +166,11 @@ export async function changeSyncJobStatus(
       ...(fields.mode ? { mode: fields.mode } : {}),
     })
     .where('id', '=', id)
-    .where('status', '=', row.status)
-    .execute();
-  return true;
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) > 0) return true;
+  if (!(await findSyncJobRow(db, id))) throw new SyncStatusError(`Sync job ${id} does not exist`);
+  return false;
 }
 
 /**
