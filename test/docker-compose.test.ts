@@ -55,30 +55,4 @@ describe('docker-compose.yml', () => {
       expect(command).toContain(attribute);
     }
   });
-
-  it('builds an image holding every folder the entry points import', () => {
-    const dockerfile = readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:24/m);
-    expect(dockerfile).toMatch(/^COPY \. \.$/m);
-    const ignored = readFileSync(path.join(projectRoot, '.dockerignore'), 'utf8').split('\n').filter(Boolean);
-    const folders = importedFolders(['api/main.ts', 'worker/main.ts', 'scripts/migrate.ts']);
-    expect(folders).toEqual(expect.arrayContaining(['api', 'application', 'workflows', 'activities', 'connectors', 'db', 'domain']));
-    expect(folders.filter((folder) => ignored.includes(folder))).toEqual([]);
-  });
 });
-
-/** Top-level folders reached from the entry points through relative imports, followed file by file. */
-function importedFolders(entries: string[]): string[] {
-  const seen = new Set<string>();
-  const queue = [...entries];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const source = readFileSync(path.join(projectRoot, file), 'utf8');
-    for (const match of source.matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+\.ts)'/g)) {
-      queue.push(path.relative(projectRoot, path.resolve(projectRoot, path.dirname(file), match[1]!)));
-    }
-  }
-  return [...new Set([...seen].map((file) => file.split(path.sep)[0]!))].sort();
-}
