@@ -9,12 +9,22 @@ export const postgresqlConfigSchema = z
     database: z.string().min(1).max(63),
     schema: identifier.default('public'),
     table: identifier.optional().meta({ description: 'A table whose rows become documents.' }),
-    query: z.string().min(1).max(20_000).optional().meta({ description: 'A read-only SELECT whose rows become documents, instead of a table.' }),
+    query: z.string().min(1).max(20_000).optional().meta({
+      description:
+        'One SELECT whose rows become documents, instead of a table. It runs in a READ ONLY transaction: a query that writes is refused and fails the sync.',
+    }),
     idColumn: identifier.meta({ description: 'Unique id of a row; the document’s external id.' }),
     updatedAtColumn: identifier.optional().meta({ description: 'Makes syncs incremental: only rows changed since the last sync are read.' }),
     titleColumn: identifier.optional(),
     contentColumns: z.array(identifier).min(1).max(100).optional().meta({ description: 'Columns joined into the text; all columns when absent.' }),
     ssl: z.boolean().default(false),
+    statementTimeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .optional()
+      .meta({ description: 'Seconds one source statement may run before PostgreSQL cancels it; 60 when absent.' }),
   })
   .strict()
   .refine((config) => Boolean(config.table) !== Boolean(config.query), { message: 'set exactly one of table or query', path: ['table'] })

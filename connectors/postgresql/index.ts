@@ -1,8 +1,7 @@
-import pg from 'pg';
 import { postgresqlConfigSchema, type PostgresqlConfig } from './config.ts';
 import type { CheckResult, ConnectorDefinition } from '../connector-definition.ts';
 import { withCredential } from '../http/http-check.ts';
-import { connectSource, sourceRelation } from './connection.ts';
+import { connectSource, sourceRelation, type SourceConnection } from './connection.ts';
 import { openPostgresSource } from './source.ts';
 
 export const postgresql: ConnectorDefinition<PostgresqlConfig> = {
@@ -13,15 +12,16 @@ export const postgresql: ConnectorDefinition<PostgresqlConfig> = {
   openSource: (context) => openPostgresSource(context),
   async check({ config, credential, policy }): Promise<CheckResult> {
     return withCredential('PostgreSQL', credential, async (credential) => {
-      let client: pg.Client | undefined;
+      let connection: SourceConnection | undefined;
       try {
-        client = await connectSource(config, credential.secret as { username: string; password: string }, policy);
-        await client.query(`SELECT "${config.idColumn}" FROM ${sourceRelation(config)} LIMIT 1`);
+        connection = await connectSource(config, credential.secret as { username: string; password: string }, policy);
+        // Read-only like a sync, so checking a query that writes refuses it instead of running it.
+        await connection.read(`SELECT "${config.idColumn}" FROM ${sourceRelation(config)} LIMIT 1`);
         return { ok: true };
       } catch (error) {
         return { ok: false, reason: `PostgreSQL at ${config.host}:${config.port}/${config.database}: ${(error as Error).message}` };
       } finally {
-        await client?.end().catch(() => undefined);
+        await connection?.end();
       }
     });
   },

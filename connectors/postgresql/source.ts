@@ -1,6 +1,5 @@
-import type pg from 'pg';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
-import { connectSource, sourceRelation } from './connection.ts';
+import { connectSource, sourceRelation, type SourceConnection } from './connection.ts';
 import type { PostgresqlConfig } from './config.ts';
 
 export const POSTGRES_PAGE_SIZE = 1000;
@@ -31,7 +30,8 @@ function rowText(row: Record<string, unknown>, config: PostgresqlConfig): string
 
 /**
  * Rows of a table or query, in keyset order: by (updated-at column, id) when there is one, so an
- * incremental sync reads only rows changed since the last one; else by id.
+ * incremental sync reads only rows changed since the last one; else by id. Every statement is
+ * read-only and time-limited on the server (see `connectSource`).
  */
 export function openPostgresSource(context: ReadContext<PostgresqlConfig>): Source {
   const { config, since } = context;
@@ -62,20 +62,24 @@ export function openPostgresSource(context: ReadContext<PostgresqlConfig>): Sour
     };
   }
 
-  async function count(client: pg.Client): Promise<number> {
+  async function count(connection: SourceConnection): Promise<number> {
     const filter = sinceFilter ? `WHERE ${sinceFilter.replace('$SINCE', '$1')}` : '';
-    const result = await client.query(`SELECT count(*)::int AS count FROM ${relation} ${filter}`, sinceFilter ? [since] : []);
-    return Number(result.rows[0]?.count ?? 0);
+    const rows = await connection.read<{ count: number }>(`SELECT count(*)::int AS count FROM ${relation} ${filter}`, sinceFilter ? [since] : []);
+    return Number(rows[0]?.count ?? 0);
   }
 
   return {
     async read(checkpoint: Checkpoint | null): Promise<SourcePage> {
-      const client = await connectSource(config, secret, context.policy);
+      const connection = await connectSource(config, secret, context.policy, () => context.heartbeat());
       try {
-        const position: RowCheckpoint = (checkpoint as unknown as RowCheckpoint | null) ?? { afterId: null, afterUpdated: null, total: await count(client) };
+        const position: RowCheckpoint = (checkpoint as unknown as RowCheckpoint | null) ?? {
+          afterId: null,
+          afterUpdated: null,
+          total: await count(connection),
+        };
         const query = build(position);
-        const { rows } = await client.query(query.text, query.values);
-        const documents: SourceDocument[] = rows.map((row: Record<string, unknown>) => {
+        const rows = await connection.read(query.text, query.values);
+        const documents: SourceDocument[] = rows.map((row) => {
           const updatedAt = config.updatedAtColumn ? row[config.updatedAtColumn] : null;
           return {
             externalId: cellText(row.__tributary_id),
@@ -87,7 +91,7 @@ export function openPostgresSource(context: ReadContext<PostgresqlConfig>): Sour
             updatedAt: cellText(updatedAt) || null,
           };
         });
-        const last = rows.at(-1) as Record<string, unknown> | undefined;
+        const last = rows.at(-1);
         const next: RowCheckpoint | null =
           rows.length < POSTGRES_PAGE_SIZE || !last
             ? null
@@ -98,14 +102,14 @@ export function openPostgresSource(context: ReadContext<PostgresqlConfig>): Sour
               };
         return { documents, next: next as unknown as Checkpoint | null, total: position.total };
       } finally {
-        await client.end().catch(() => undefined);
+        await connection.end();
       }
     },
     async *listIds() {
-      const client = await connectSource(config, secret, context.policy);
+      const connection = await connectSource(config, secret, context.policy, () => context.heartbeat());
       try {
         for (let after: string | null = null; ;) {
-          const { rows }: { rows: Array<{ id: string }> } = await client.query(
+          const rows: Array<{ id: string }> = await connection.read(
             `SELECT ${id}::text AS id FROM ${relation} ${after === null ? '' : `WHERE ${id}::text > $1`} ORDER BY ${id}::text LIMIT 5000`,
             after === null ? [] : [after],
           );
@@ -114,7 +118,7 @@ export function openPostgresSource(context: ReadContext<PostgresqlConfig>): Sour
           after = rows.at(-1)?.id ?? null;
         }
       } finally {
-        await client.end().catch(() => undefined);
+        await connection.end();
       }
     },
   };

@@ -1,0 +1,157 @@
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CrawlFrontier, ReadContext, UploadedFiles } from '../../connectors/source.ts';
+import { postgresqlConfigSchema, type PostgresqlConfig } from '../../connectors/postgresql/config.ts';
+import { openPostgresSource } from '../../connectors/postgresql/source.ts';
+import { AddressPolicy } from '../../net/address-policy.ts';
+import { createGuardedFetch } from '../../net/guarded-fetch.ts';
+import { workflowIds } from '../../temporal/ids.ts';
+import { startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
+import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
+
+const credentials = { username: 'postgres', password: 'unused-with-trust-auth' };
+
+describe('the PostgreSQL source', () => {
+  let plane: ControlPlane;
+  let source: TestDatabase;
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    plane = await startControlPlane('sqlite');
+    source = await createTestDatabase('postgres');
+    client = new pg.Client({ connectionString: source.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.end();
+    await plane?.close();
+    await source?.drop();
+  });
+
+  // Each case starts from the same 20 rows, since a query that did write would have removed them.
+  beforeEach(async () => {
+    await client.query('DROP TABLE IF EXISTS notes CASCADE');
+    await client.query('CREATE TABLE notes (id serial PRIMARY KEY, title text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())');
+    await client.query(`INSERT INTO notes (title) SELECT 'Note ' || n FROM generate_series(1, 20) AS n`);
+    await client.query(`CREATE FUNCTION purge_notes() RETURNS SETOF notes LANGUAGE sql AS 'DELETE FROM notes RETURNING *'`);
+  });
+
+  async function noteCount(): Promise<number> {
+    return (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM notes')).rows[0]?.n ?? 0;
+  }
+
+  function sourceConfig(fields: Partial<PostgresqlConfig>): PostgresqlConfig {
+    const url = new URL(source.url as string);
+    return postgresqlConfigSchema.parse({ host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), idColumn: 'id', ...fields });
+  }
+
+  async function createConnector(fields: Partial<PostgresqlConfig>) {
+    const created = await plane.request('POST', '/v1/connectors', {
+      body: { name: 'Notes', type: 'postgresql', config: sourceConfig(fields), credentials },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return created.body.data;
+  }
+
+  async function sync(connectorId: string, mode?: 'full' | 'incremental') {
+    const started = await plane.request('POST', `/v1/connectors/${connectorId}/sync`, mode ? { body: { mode } } : {});
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    // Well under the time twelve retries with backoff take, so a retried refusal cannot pass.
+    return waitForSync(plane, connectorId, started.body.data.jobId, 30_000);
+  }
+
+  /** The attempt number of every activity the sync workflow ran; all 1 when nothing was retried. */
+  async function activityAttempts(connectorId: string, jobId: string): Promise<number[]> {
+    const history = await plane.client.workflow.getHandle(workflowIds.syncJob(connectorId, jobId)).fetchHistory();
+    return (history.events ?? []).flatMap((event) => (event.activityTaskStartedEventAttributes ? [event.activityTaskStartedEventAttributes.attempt ?? 0] : []));
+  }
+
+  it('reads the rows of a query, in full and then incrementally', async () => {
+    const connector = await createConnector({
+      query: 'SELECT id, title, updated_at FROM notes WHERE id <= 15',
+      updatedAtColumn: 'updated_at',
+      titleColumn: 'title',
+    });
+    expect(connector.state, connector.stateReason).toBe('connected');
+
+    const full = await sync(connector.id);
+    expect(full, full.error).toMatchObject({ status: 'succeeded', progress: { collected: 15, indexed: 15, total: 15 } });
+    await client.query(`UPDATE notes SET title = title || ' (edited)', updated_at = now() + interval '1 minute' WHERE id IN (1, 2, 16)`);
+    const incremental = await sync(connector.id);
+    expect(incremental, incremental.error).toMatchObject({ status: 'succeeded', mode: 'incremental', progress: { collected: 2, indexed: 2 } });
+    const documents = await plane.request('GET', `/v1/collections/${connector.id}/documents?q=edited`);
+    expect(documents.body.data.map((document: { title: string }) => document.title).sort()).toEqual(['Note 1 (edited)', 'Note 2 (edited)']);
+  });
+
+  it('leaves a connector whose query writes unconnected, naming read-only, and its check writes nothing', async () => {
+    const connector = await createConnector({ query: 'SELECT * FROM notes) AS source; DELETE FROM notes; SELECT * FROM (SELECT * FROM notes' });
+    expect(await noteCount()).toBe(20);
+    expect(connector.state).toBe('auth_required');
+    expect(connector.stateReason).toMatch(/read-only/);
+  });
+
+  it.each([
+    ['a data-modifying CTE', 'WITH x AS (DELETE FROM notes RETURNING *) SELECT * FROM x'],
+    ['a second statement after the query', 'SELECT * FROM notes) AS source; DELETE FROM notes; SELECT * FROM (SELECT * FROM notes'],
+    ['a function that deletes', 'SELECT * FROM purge_notes()'],
+  ])('fails a sync whose query writes (%s) at once, naming read-only, and writes nothing', async (_name, query) => {
+    const connector = await createConnector({ query: 'SELECT id, title FROM notes' });
+    expect(connector.state, connector.stateReason).toBe('connected');
+    // A change of config is not checked again, so only the sync itself stands between the query and the rows.
+    const patched = await plane.request('PATCH', `/v1/connectors/${connector.id}`, { body: { config: { query } } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+
+    const job = await sync(connector.id, 'full');
+    expect(job).toMatchObject({ status: 'failed', progress: { collected: 0 } });
+    expect(job.error).toMatch(/PostgreSQL refused the source query.*read-only/);
+    expect(await activityAttempts(connector.id, job.jobId)).not.toContain(2);
+    expect(await noteCount()).toBe(20);
+  });
+
+  it('has the server cancel a query that runs past the statement timeout', async () => {
+    const started = Date.now();
+    const source = openPostgresSource(readContext(sourceConfig({ query: 'SELECT 1 AS id, pg_sleep(20) AS slept', statementTimeoutSeconds: 1 })));
+    await expect(source.read(null)).rejects.toThrow(/statement timeout/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // The backend itself stopped: nothing of the query is still running on the server.
+    const running = await client.query(`SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND state = 'active' AND pid <> pg_backend_pid()`);
+    expect(running.rows).toEqual([]);
+  });
+
+  it('heartbeats while a slow statement runs, so the sync activity is not timed out meanwhile', async () => {
+    let beats = 0;
+    const context = readContext(sourceConfig({ query: 'SELECT 1 AS id FROM pg_sleep(6)' }));
+    const source = openPostgresSource({ ...context, heartbeat: () => (beats += 1) });
+    // From a checkpoint, so the page is the only statement.
+    const page = await source.read({ afterId: null, afterUpdated: null, total: 1 });
+    expect(page.documents).toHaveLength(1);
+    expect(beats).toBeGreaterThan(0);
+  });
+});
+
+/** A read context for calling the source directly; the ports a PostgreSQL source never uses throw. */
+function readContext(config: PostgresqlConfig): ReadContext<PostgresqlConfig> {
+  const policy = new AddressPolicy(['127.0.0.0/8', 'localhost']);
+  const unused = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('the PostgreSQL source uses no ports');
+      },
+    },
+  );
+  return {
+    config,
+    credential: { kind: 'database_password', secret: credentials },
+    fetch: createGuardedFetch(policy),
+    policy,
+    connectorId: 'conn_test',
+    jobId: 'job_test',
+    since: null,
+    environment: { directoryRoots: [] },
+    heartbeat: () => undefined,
+    signal: new AbortController().signal,
+    crawlFrontier: unused as CrawlFrontier,
+    uploadedFiles: unused as UploadedFiles,
+  };
+}
