@@ -1,5 +1,7 @@
 import { deleteConnectorRow, findConnector, insertConnectorIfAbsent, replaceConnector, transitionConnector } from '../db/repositories/connectors.ts';
 import { deleteCredentialRow } from '../db/repositories/credentials.ts';
+import { deleteConnectorFrontiers } from '../db/repositories/crawl-frontier.ts';
+import { deleteSyncFailures } from '../db/repositories/sync-failures.ts';
 import { deleteConnectorDocuments } from '../db/repositories/documents.ts';
 import { deleteUploadedFiles } from '../db/repositories/uploaded-files.ts';
 import { deleteSyncJobs } from '../db/repositories/sync-jobs.ts';
@@ -57,10 +59,12 @@ export function createConnectorActivities({ db, now }: ActivityDependencies) {
       if (input.inlineCredentialId) await deleteCredentialRow(db, input.inlineCredentialId);
     },
 
-    /** Last step of a delete: documents, uploaded files, sync history, then the row. Safe to repeat. */
+    /** Last step of a delete: documents, uploaded files, crawl frontiers, failures, sync history, then the row. Safe to repeat. */
     async deleteConnectorData(connectorId: string): Promise<void> {
       await deleteConnectorDocuments(db, connectorId);
       await deleteUploadedFiles(db, connectorId);
+      await deleteConnectorFrontiers(db, connectorId);
+      await deleteSyncFailures(db, { connectorId });
       await deleteSyncJobs(db, connectorId);
       await deleteConnectorRow(db, connectorId);
     },

@@ -9,7 +9,6 @@ import {
   type ConnectorScheduleMemo,
   type ScheduleKind,
 } from '../temporal/connector-schedule.ts';
-import { workflowIds } from '../temporal/ids.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { failureTypes, nonRetryable } from './failures.ts';
 
@@ -97,14 +96,17 @@ export function createScheduleActivities({ db, schedules, workflows, taskQueue }
     },
 
     /**
-     * Cancels the connector's running sync (whatever started it: its workflow id is on the job) and
-     * prune, and waits until they have stopped.
+     * Cancels the connector's active job, sync or prune (whatever started it: its workflow id is on
+     * the job), and waits until it has stopped; then any job that began meanwhile, until none is left.
      */
     async cancelConnectorRuns(connectorId: string): Promise<void> {
-      const active = await findActiveSyncJobRow(db, connectorId);
-      if (active?.workflow_id) await workflows.cancelAndWait(active.workflow_id);
-      await workflows.cancelAndWait(workflowIds.syncConnector(connectorId));
-      await workflows.cancelAndWait(workflowIds.pruneConnector(connectorId));
+      for (let active = await findActiveSyncJobRow(db, connectorId); active?.workflow_id;) {
+        await workflows.cancelAndWait(active.workflow_id);
+        const next = await findActiveSyncJobRow(db, connectorId);
+        // A job whose workflow closed without ending it (a crash before its last step) no longer runs.
+        if (next?.id === active.id) break;
+        active = next;
+      }
     },
   };
 }

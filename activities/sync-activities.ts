@@ -1,7 +1,9 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context, log } from '@temporalio/activity';
 import { findConnectorDefinition } from '../connectors/registry.ts';
-import { SourceHttpError } from '../connectors/http/source-errors.ts';
+import { SourceHttpError, SourceRefusedError } from '../connectors/http/source-errors.ts';
 import type { Checkpoint, Source } from '../connectors/source.ts';
+import { resetFrontier } from '../db/repositories/crawl-frontier.ts';
+import { listSyncFailures, recordSyncFailures, type SyncFailure } from '../db/repositories/sync-failures.ts';
 import type { Connector } from '../domain/connector.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
 import { deleteDocumentsNotSeenBy, markDocumentsSeen, upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
@@ -9,19 +11,20 @@ import {
   changeSyncJobStatus,
   commitSyncPage,
   countersOf,
-  findActiveSyncJobRow,
   findSyncJobRow,
   openSyncJob,
   recordDeleted,
+  recordPrune,
   restartSyncJob,
 } from '../db/repositories/sync-jobs.ts';
 import { newId } from '../domain/ids.ts';
-import type { SyncCounters, SyncMode, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
+import type { SyncCounters, SyncJobKind, SyncMode, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
 import { openFreshCredential } from '../oauth/fresh-credential.ts';
 import { parseDocument, preparedDocument } from '../sync/parse-document.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { failureTypes, nonRetryable } from './failures.ts';
 import { createSourcePorts } from './source-ports.ts';
+import type { StagedCrawlFrontier } from './staged-crawl-frontier.ts';
 
 /** What a sync run carries from page to page; small, since it travels through workflow history. */
 export interface SyncState {
@@ -56,11 +59,20 @@ export function createSyncActivities(deps: ActivityDependencies) {
     };
   }
 
-  /** The connector's source, opened with its fresh credential, or undefined when its type cannot read yet. */
-  async function openConnectorSource(connector: Connector, jobId: string, since: string | null, heartbeat: () => void): Promise<Source | undefined> {
+  /**
+   * The connector's source, opened with its fresh credential, and the crawl frontier it changes (to
+   * commit with the page); undefined when its type cannot read yet.
+   */
+  async function openConnectorSource(
+    connector: Connector,
+    jobId: string,
+    since: string | null,
+    heartbeat: () => void,
+  ): Promise<{ source: Source; frontier: StagedCrawlFrontier } | undefined> {
     const definition = findConnectorDefinition(connector.type);
     if (!definition?.openSource) return undefined;
-    return definition.openSource({
+    const ports = createSourcePorts(db, { connectorId: connector.id, jobId });
+    const source = definition.openSource({
       config: connector.config,
       credential: connector.credentialId ? await openFreshCredential(deps, connector.credentialId) : undefined,
       fetch: deps.fetch,
@@ -68,21 +80,36 @@ export function createSyncActivities(deps: ActivityDependencies) {
       connectorId: connector.id,
       jobId,
       since,
-      ...createSourcePorts(db, { connectorId: connector.id, jobId }),
+      ...ports,
       environment: deps.environment,
       heartbeat,
       signal: Context.current().cancellationSignal,
     });
+    return { source, frontier: ports.crawlFrontier };
+  }
+
+  async function everyItemFailedReason(jobId: string, failed: number): Promise<string> {
+    const [first] = await listSyncFailures(db, jobId, { limit: 1 });
+    return `All ${failed} items failed${first ? `; the first, ${first.externalId}, at ${first.stage}: ${first.error}` : ''}`;
   }
 
   return {
     /**
-     * Starts (or picks up) the job of a sync run. A job queued by the API is moved to running; a run
-     * started by a schedule inserts its own, and the database refuses it while another is active.
+     * Starts (or picks up) the job of a sync or prune run. A job queued by the API is moved to running;
+     * a run started by a schedule inserts its own, and the database refuses it while another job of
+     * the connector is active, so a prune and a sync never overlap.
      */
-    async beginSync(input: { connectorId: string; trigger: SyncTrigger; mode: SyncMode; jobId?: string; workflowId: string }): Promise<BeginSyncResult> {
+    async beginSync(input: {
+      connectorId: string;
+      trigger: SyncTrigger;
+      mode: SyncMode;
+      kind?: SyncJobKind;
+      jobId?: string;
+      workflowId: string;
+    }): Promise<BeginSyncResult> {
       const connector = await findConnector(db, input.connectorId);
       if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${input.connectorId} does not exist`);
+      if (connector.state === 'deleting') throw nonRetryable(failureTypes.connectorNotFound, `Connector ${input.connectorId} is being deleted`);
       const at = now().toISOString();
       if (input.jobId) {
         await changeSyncJobStatus(db, input.jobId, 'running', { phase: 'reading', now: at });
@@ -94,6 +121,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
         id: jobId,
         workspaceId: connector.workspaceId,
         connectorId: connector.id,
+        kind: input.kind ?? 'sync',
         requestedMode: input.mode,
         trigger: input.trigger,
         status: 'running',
@@ -121,8 +149,9 @@ export function createSyncActivities(deps: ActivityDependencies) {
       const connector = await findConnector(db, job.connector_id);
       if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${job.connector_id} was deleted`);
       const context = Context.current();
-      const source = await openConnectorSource(connector, job.id, job.mode === 'incremental' ? job.since : null, () => context.heartbeat({ page: input.page }));
-      if (!source) throw nonRetryable(failureTypes.sourceUnavailable, `Syncing ${connector.type} connectors is not available yet`);
+      const opened = await openConnectorSource(connector, job.id, job.mode === 'incremental' ? job.since : null, () => context.heartbeat({ page: input.page }));
+      if (!opened) throw nonRetryable(failureTypes.sourceUnavailable, `Syncing ${connector.type} connectors is not available yet`);
+      const { source, frontier } = opened;
       let page;
       try {
         context.heartbeat({ page: input.page });
@@ -133,14 +162,14 @@ export function createSyncActivities(deps: ActivityDependencies) {
         await source.close?.();
       }
 
-      const failures = page.failures ?? [];
+      const failures: SyncFailure[] = (page.failures ?? []).map((failure) => ({ ...failure, stage: 'read' }));
       const delta: SyncCounters = {
         collected: page.documents.length + failures.length,
         parsed: 0,
         indexed: 0,
         unchanged: 0,
         deleted: 0,
-        failed: failures.length,
+        failed: 0,
         bytes: 0,
       };
       const prepared: PreparedDocument[] = [];
@@ -148,12 +177,13 @@ export function createSyncActivities(deps: ActivityDependencies) {
         delta.bytes += typeof document.body === 'string' ? Buffer.byteLength(document.body) : document.body.byteLength;
         const parsed = await parseDocument(document);
         if (!parsed.ok) {
-          delta.failed += 1;
+          failures.push({ externalId: document.externalId, stage: 'parse', error: parsed.error });
           continue;
         }
         delta.parsed += 1;
         prepared.push(preparedDocument(document, parsed));
       }
+      delta.failed = failures.length;
       context.heartbeat({ page: input.page });
       try {
         await db.transaction().execute(async (trx) => {
@@ -174,29 +204,46 @@ export function createSyncActivities(deps: ActivityDependencies) {
             now: at,
           });
           if (!committed) throw new PageAlreadyCommitted();
+          // The crawl's progress and the page's failures commit with the page, so a page that never
+          // commits is fetched again in full by its retry.
+          await frontier.commit(trx);
+          await recordSyncFailures(trx, { jobId: job.id, connectorId: connector.id, now: at }, failures);
         });
       } catch (error) {
         if (!(error instanceof PageAlreadyCommitted)) throw error;
+        return current();
+      }
+      for (const failure of failures) {
+        log.warn('Sync item failed', { jobId: job.id, connectorId: connector.id, externalId: failure.externalId, stage: failure.stage, error: failure.error });
       }
       return current();
     },
 
     /**
-     * Removes the documents the source no longer lists, from its id listing alone (no content read).
-     * Skipped while a sync runs, which removes deletions itself when it is full.
+     * The work of a prune job: lists the source's ids (no content read), marks them seen by this job
+     * and removes the connector's documents it did not see. The job's own id is the marker, and no
+     * sync runs meanwhile (one active job per connector), so no live document is taken for gone.
      */
-    async pruneDocuments(input: { connectorId: string }): Promise<{ pruned: boolean; deleted: number; listed: number }> {
-      const connector = await findConnector(db, input.connectorId);
-      if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${input.connectorId} does not exist`);
-      if (await findActiveSyncJobRow(db, connector.id)) return { pruned: false, deleted: 0, listed: 0 };
+    async pruneDocuments(input: { jobId: string }): Promise<{ deleted: number; listed: number }> {
+      const job = await findSyncJobRow(db, input.jobId);
+      if (!job) throw nonRetryable(failureTypes.syncJobNotFound, `Sync job ${input.jobId} does not exist`);
+      const connector = await findConnector(db, job.connector_id);
+      if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${job.connector_id} does not exist`);
       const context = Context.current();
-      const marker = `prune-${context.info.workflowExecution?.runId ?? newId('job')}`;
-      const source = await openConnectorSource(connector, marker, null, () => context.heartbeat());
-      if (!source?.listIds) return { pruned: false, deleted: 0, listed: 0 };
+      const opened = await openConnectorSource(connector, job.id, null, () => context.heartbeat());
+      if (!opened?.source.listIds) {
+        await opened?.source.close?.();
+        throw nonRetryable(failureTypes.sourceUnavailable, `A ${connector.type} connector cannot list its documents, so it cannot be pruned`);
+      }
+      const { source } = opened;
+      const stopIfCanceled = () => {
+        if (context.cancellationSignal.aborted) throw new CancelledFailure('Prune canceled');
+      };
       let listed = 0;
       try {
-        for await (const ids of source.listIds()) {
-          await markDocumentsSeen(db, connector.id, marker, ids);
+        for await (const ids of source.listIds!()) {
+          stopIfCanceled();
+          await markDocumentsSeen(db, connector.id, job.id, ids);
           listed += ids.length;
           context.heartbeat({ listed });
         }
@@ -205,7 +252,10 @@ export function createSyncActivities(deps: ActivityDependencies) {
       } finally {
         await source.close?.();
       }
-      return { pruned: true, deleted: await deleteDocumentsNotSeenBy(db, connector.id, marker), listed };
+      stopIfCanceled();
+      const deleted = await deleteDocumentsNotSeenBy(db, connector.id, job.id);
+      await recordPrune(db, job.id, { listed, deleted }, now().toISOString());
+      return { deleted, listed };
     },
 
     /** Restarts the job as a full sync from the first page (the `resync` signal). */
@@ -224,24 +274,29 @@ export function createSyncActivities(deps: ActivityDependencies) {
     }): Promise<SyncState & { status: SyncStatus }> {
       const job = await findSyncJobRow(db, input.jobId);
       if (!job) throw nonRetryable(failureTypes.syncJobNotFound, `Sync job ${input.jobId} does not exist`);
-      if (input.removeUnseen && input.status === 'succeeded' && ['running', 'canceling'].includes(job.status)) {
+      const everyItemFailed = job.kind === 'sync' && Number(job.failed) > 0 && Number(job.failed) === Number(job.collected);
+      const status = input.status === 'succeeded' && everyItemFailed ? 'failed' : input.status;
+      const error = status === input.status ? input.error : await everyItemFailedReason(job.id, Number(job.failed));
+      if (input.removeUnseen && status === 'succeeded' && ['running', 'canceling'].includes(job.status)) {
         await changeSyncJobStatus(db, job.id, job.status as SyncStatus, { phase: 'removing_deleted', now: now().toISOString() });
         const deleted = await deleteDocumentsNotSeenBy(db, job.connector_id, job.id);
         await recordDeleted(db, job.id, deleted, now().toISOString());
       }
-      await changeSyncJobStatus(db, job.id, input.status, {
+      await changeSyncJobStatus(db, job.id, status, {
         phase: 'done',
         finished: true,
         now: now().toISOString(),
-        ...(input.error ? { error: input.error } : {}),
+        ...(error ? { error } : {}),
       });
+      await resetFrontier(db, job.id);
       return stateOf(job.id);
     },
   };
 }
 
-/** 429 waits as long as the source asked; other 5xx retry with backoff; any other 4xx stops the sync. */
+/** 429 waits as long as the source asked; other 5xx retry with backoff; any other 4xx or refusal stops the sync. */
 function classifySourceError(error: unknown): unknown {
+  if (error instanceof SourceRefusedError) return nonRetryable(failureTypes.sourceRefused, error.message);
   if (!(error instanceof SourceHttpError)) return error;
   if (!error.retryable) return ApplicationFailure.create({ type: failureTypes.sourceRefused, message: error.message, nonRetryable: true });
   return ApplicationFailure.create({

@@ -22,6 +22,7 @@ import { publicOAuthPaths, registerOAuth } from './routes/oauth.ts';
 import { registerWorkspaces } from './routes/workspaces.ts';
 import { MAX_UPLOAD_BYTES, registerPostConnectorFiles } from './routes/post-connector-files.ts';
 import { registerPostConnectorSync } from './routes/post-connector-sync.ts';
+import { registerGetSyncFailures } from './routes/get-sync-failures.ts';
 import { registerGetSyncJob } from './routes/get-sync-job.ts';
 import { registerGetConnectorSyncs } from './routes/get-connector-syncs.ts';
 import { registerPostSyncControl } from './routes/post-sync-control.ts';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   registerOAuth(app, deps);
   registerPostConnectorSync(app, deps);
   registerGetSyncJob(app, deps);
+  registerGetSyncFailures(app, deps);
   registerGetConnectorSyncs(app, deps);
   registerPostSyncControl(app, deps);
   registerGetSyncEvents(app, deps);

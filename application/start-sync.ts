@@ -32,13 +32,14 @@ export async function startSync(
     id: jobId,
     workspaceId: connector.workspaceId,
     connectorId: connector.id,
+    kind: 'sync',
     requestedMode: mode,
     trigger: 'manual',
     status: 'queued',
     workflowId,
     now,
   });
-  if (!opened.opened) throw new AppError('conflict', `A sync of connector ${connector.id} is already active`, { jobId: opened.activeJobId });
+  if (!opened.opened) throw new AppError('conflict', `A job of connector ${connector.id} is already active (${opened.activeJobId}); one runs at a time`, { jobId: opened.activeJobId });
   try {
     await deps.temporal.workflow.start(syncConnector, {
       workflowId,

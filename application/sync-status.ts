@@ -1,8 +1,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { findWorkspaceSyncJobRow, listSyncJobs, toSyncJob } from '../db/repositories/sync-jobs.ts';
-import type { Page } from '../db/repositories/pagination.ts';
+import { decodeCursor, encodeCursor, type Page } from '../db/repositories/pagination.ts';
+import { listSyncFailures } from '../db/repositories/sync-failures.ts';
 import type { SyncJobRow } from '../db/schema.ts';
-import { activeSyncStatuses, type SyncJob, type SyncStatus } from '../domain/sync-job.ts';
+import { activeSyncStatuses, type SyncFailureItem, type SyncJob, type SyncStatus } from '../domain/sync-job.ts';
 import { progressQuery } from '../workflows/sync-connector.ts';
 import { requireConnector } from './connector-lookup.ts';
 import type { AppDependencies } from './dependencies.ts';
@@ -26,6 +27,25 @@ export async function listConnectorSyncJobs(
   return listSyncJobs(deps.db, connector.id, options, deps.now());
 }
 
+/** The items a job could not deliver, in the order they failed. */
+export async function listSyncJobFailures(
+  deps: AppDependencies,
+  workspaceId: string,
+  connectorId: string,
+  jobId: string,
+  options: { cursor?: string | undefined; limit: number },
+): Promise<Page<SyncFailureItem>> {
+  const job = await requireSyncJobRow(deps, workspaceId, connectorId, jobId);
+  const afterSeq = options.cursor ? Number(decodeCursor(options.cursor)[0]) : 0;
+  const rows = await listSyncFailures(deps.db, job.id, { afterSeq, limit: options.limit + 1 });
+  const items = rows.slice(0, options.limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(({ seq: _seq, ...failure }) => failure),
+    nextCursor: rows.length > options.limit && last ? encodeCursor(String(last.seq), job.id) : null,
+  };
+}
+
 export async function requireSyncJobRow(deps: AppDependencies, workspaceId: string, connectorId: string, jobId: string): Promise<SyncJobRow> {
   const row = await findWorkspaceSyncJobRow(deps.db, workspaceId, connectorId, jobId);
   if (!row) throw new AppError('not_found', `Sync job ${jobId} not found`);
@@ -38,7 +58,8 @@ export async function requireSyncJobRow(deps: AppDependencies, workspaceId: stri
  */
 export async function liveSyncJob(deps: AppDependencies, row: SyncJobRow): Promise<SyncJob> {
   const stored = toSyncJob(row, deps.now());
-  if (!activeSyncStatuses.includes(stored.status) || !row.workflow_id) return stored;
+  // A prune has no progress query: its row is all there is.
+  if (!activeSyncStatuses.includes(stored.status) || !row.workflow_id || row.kind === 'prune') return stored;
   try {
     // A deadline rather than a race: an abandoned query would go on retrying in the background.
     const progress = await deps.temporal.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>

@@ -35,6 +35,8 @@ export interface FrontierUrl {
 
 /**
  * The queue of one job's crawl, kept by Tributary so a retried page resumes where the crawl stood.
+ * Changes made during a read take effect when the page commits, so a page that never commits is
+ * read again from the same frontier.
  * @example
  * await frontier.enqueue([{ url: 'https://docs.example.com/', depth: 0 }]);
  * for (const { url } of await frontier.next(10)) await frontier.markVisited(url);

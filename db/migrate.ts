@@ -5,6 +5,7 @@ import * as credentials from './migrations/002_credentials.ts';
 import * as sync from './migrations/003_sync.ts';
 import * as documentSearch from './migrations/004_document_search.ts';
 import * as dropApiKeyLastUsed from './migrations/005_drop_api_key_last_used.ts';
+import * as jobKindsFailuresVersions from './migrations/006_job_kinds_failures_versions.ts';
 
 /** Migrations are listed in code so the bundle and every entry point carry the same set. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003_sync': sync,
   '004_document_search': documentSearch,
   '005_drop_api_key_last_used': dropApiKeyLastUsed,
+  '006_job_kinds_failures_versions': jobKindsFailuresVersions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -34,6 +34,8 @@ export interface ConnectorsTable {
   credential_id: string | null;
   state: string;
   state_reason: string | null;
+  /** Bumped by every write, which names the version it read: a change never overwrites one it did not see. */
+  version: ColumnType<number, number | undefined, number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -86,6 +88,8 @@ export interface SyncJobsTable {
   id: string;
   workspace_id: string;
   connector_id: string;
+  /** `sync` reads the source; `prune` only lists its ids and removes what it no longer has. */
+  kind: ColumnType<string, string | undefined, string>;
   mode: string;
   trigger: string;
   status: string;
@@ -130,6 +134,18 @@ export interface CrawlFrontierTable {
   visited: ColumnType<number, number | undefined, number>;
 }
 
+/** One item a job could not deliver, in the order it failed. */
+export interface SyncFailuresTable {
+  job_id: string;
+  seq: number;
+  connector_id: string;
+  external_id: string;
+  /** Where it failed: `read` (the source could not deliver it) or `parse`. */
+  stage: string;
+  error: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -140,6 +156,7 @@ export interface Database {
   sync_jobs: SyncJobsTable;
   uploaded_files: UploadedFilesTable;
   crawl_frontier: CrawlFrontierTable;
+  sync_failures: SyncFailuresTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;

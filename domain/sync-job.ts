@@ -3,6 +3,9 @@ export { progressEstimate } from './sync-progress.ts';
 
 export const syncModes = ['incremental', 'full'] as const;
 export type SyncMode = (typeof syncModes)[number];
+/** A `sync` reads the source; a `prune` only lists its ids and removes the documents it no longer has. */
+export const syncJobKinds = ['sync', 'prune'] as const;
+export type SyncJobKind = (typeof syncJobKinds)[number];
 export const syncTriggers = ['schedule', 'manual', 'resync'] as const;
 export type SyncTrigger = (typeof syncTriggers)[number];
 export const syncStatuses = ['queued', 'running', 'canceling', 'canceled', 'succeeded', 'failed'] as const;
@@ -40,6 +43,7 @@ export const syncJobSchema = z
   .object({
     jobId: z.string(),
     connectorId: z.string(),
+    kind: z.enum(syncJobKinds).meta({ description: '`sync` reads the source; `prune` only lists its ids and removes what it no longer has.' }),
     status: z.enum(syncStatuses),
     phase: z.enum(syncPhases),
     mode: z.enum(syncModes),
@@ -57,3 +61,14 @@ export const syncJobSchema = z
   .meta({ id: 'SyncJob' });
 
 export type SyncJob = z.infer<typeof syncJobSchema>;
+
+export const syncFailureSchema = z
+  .object({
+    externalId: z.string().meta({ description: 'The source’s id of the item, e.g. its URL or path.' }),
+    stage: z.enum(['read', 'parse']).meta({ description: '`read`: the source could not deliver it; `parse`: its content could not be turned into text.' }),
+    error: z.string(),
+    at: z.iso.datetime(),
+  })
+  .meta({ id: 'SyncFailure' });
+
+export type SyncFailureItem = z.infer<typeof syncFailureSchema>;

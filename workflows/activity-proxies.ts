@@ -42,6 +42,12 @@ export const cleanupSteps = proxyActivities<
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
+/** Ending a job must happen even after a failure or a cancel. */
+export const finishSteps = proxyActivities<Pick<Activities, 'finishSync'>>({
+  startToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
 /** The reason carried by a failed activity, for the workflow's own failure message. */
 export function failureReason(error: unknown): { message: string; type: string | undefined } {
   const cause = error instanceof Error ? (error.cause as (Error & { type?: string }) | undefined) : undefined;

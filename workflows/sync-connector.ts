@@ -15,7 +15,7 @@ import type { Activities } from '../activities/index.ts';
 import type { SyncState } from '../activities/sync-activities.ts';
 import type { SyncMode, SyncPhase, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
 import { progressEstimate } from '../domain/sync-progress.ts';
-import { databaseSteps, failureReason } from './activity-proxies.ts';
+import { databaseSteps, failureReason, finishSteps } from './activity-proxies.ts';
 
 /**
  * Pages go through the source, which may be slow or rate-limited: long timeouts, heartbeats, patient
@@ -27,12 +27,6 @@ const pageSteps = proxyActivities<Pick<Activities, 'syncPage'>>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 12 },
-});
-
-/** Ending a job must happen even after a failure or a cancel. */
-const finishSteps = proxyActivities<Pick<Activities, 'finishSync'>>({
-  startToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 /** Pages per run before continuing as new, so history stays far below its limits. */

@@ -24,3 +24,8 @@ export function retryAfterSeconds(header: string | null, now: Date): number | un
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now.getTime()) / 1000);
 }
+
+/** The source cannot be read as configured (a start URL that is gone, an address the policy refuses); retrying will not help. */
+export class SourceRefusedError extends Error {
+  override name = 'SourceRefusedError';
+}

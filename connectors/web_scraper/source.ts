@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as robotsModule from 'robots-parser';
 import { fetchWithRetry } from '../http/fetch-with-retry.ts';
+import { SourceHttpError, SourceRefusedError } from '../http/source-errors.ts';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
 import type { WebScraperConfig } from './config.ts';
 import { extractLinks, normalizeUrl, parseSitemap } from './links.ts';
@@ -62,7 +63,7 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
 
   const sameSite = (url: string) => new URL(url).origin === start.origin;
 
-  async function fetchPage(url: string): Promise<SourceDocument | { error: string }> {
+  async function fetchPage(url: string): Promise<SourceDocument | { error: string; status?: number }> {
     const response = await fetchWithRetry(
       context.fetch,
       url,
@@ -71,7 +72,7 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
     );
     if (!response.ok) {
       await response.body?.cancel();
-      return { error: `${response.status} ${response.statusText}` };
+      return { error: `${response.status} ${response.statusText}`, status: response.status };
     }
     const mimeType = response.headers.get('content-type') ?? 'text/html';
     const body = mimeType.includes('html') || mimeType.startsWith('text/') ? await response.text() : new Uint8Array(await response.arrayBuffer());
@@ -113,13 +114,15 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
         context.heartbeat();
         await frontier.markVisited(url);
         if (rules.isAllowed(url, USER_AGENT) === false) continue;
-        let fetched: SourceDocument | { error: string };
+        let fetched: SourceDocument | { error: string; status?: number };
         try {
           fetched = await fetchPage(url);
         } catch (error) {
           if (context.signal.aborted) throw error;
           fetched = { error: (error as Error).message };
         }
+        // Without its start page a crawl would find nothing, and a full sync would then remove every page.
+        if ('error' in fetched && depth === 0) throw startPageError(url, fetched);
         if ('error' in fetched) {
           failures.push({ externalId: url, error: fetched.error });
           continue;
@@ -137,4 +140,10 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
       return { documents, failures, next: finished ? null : { crawl: jobId }, total: Math.min(after.queued, maxPages) };
     },
   };
+}
+
+/** A start page that answered 5xx is retried later; any other failure ends the sync with its reason. */
+function startPageError(url: string, failure: { error: string; status?: number }): Error {
+  const message = `The start URL ${url} could not be read: ${failure.error}`;
+  return failure.status !== undefined && failure.status >= 500 ? new SourceHttpError(failure.status, message) : new SourceRefusedError(message);
 }

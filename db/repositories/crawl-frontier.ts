@@ -30,8 +30,28 @@ export async function nextUrls(db: Executor, jobId: string, limit: number) {
   return db.selectFrom('crawl_frontier').select(['url', 'depth']).where('job_id', '=', jobId).where('visited', '=', 0).orderBy('seq').limit(limit).execute();
 }
 
-export async function markVisited(db: Executor, jobId: string, url: string): Promise<void> {
-  await db.updateTable('crawl_frontier').set({ visited: 1 }).where('job_id', '=', jobId).where('url', '=', url).execute();
+export async function markVisited(db: Executor, jobId: string, urls: string[]): Promise<void> {
+  for (const batch of chunks(urls, 500)) {
+    await db.updateTable('crawl_frontier').set({ visited: 1 }).where('job_id', '=', jobId).where('url', 'in', batch).execute();
+  }
+}
+
+/** Which of these URLs this crawl has queued already. */
+export async function knownUrls(db: Executor, jobId: string, urls: string[]): Promise<Set<string>> {
+  const known = new Set<string>();
+  for (const batch of chunks(urls, 500)) {
+    const rows = await db.selectFrom('crawl_frontier').select('url').where('job_id', '=', jobId).where('url', 'in', batch).execute();
+    for (const row of rows) known.add(row.url);
+  }
+  return known;
+}
+
+/** Removes the frontiers of every job of a connector, for its deletion. */
+export async function deleteConnectorFrontiers(db: Executor, connectorId: string): Promise<void> {
+  await db
+    .deleteFrom('crawl_frontier')
+    .where('job_id', 'in', (eb) => eb.selectFrom('sync_jobs').select('id').where('connector_id', '=', connectorId))
+    .execute();
 }
 
 export async function frontierCounts(db: Executor, jobId: string): Promise<{ queued: number; visited: number }> {

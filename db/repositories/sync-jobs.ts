@@ -4,6 +4,7 @@ import {
   progressEstimate,
   type SyncCounters,
   type SyncJob,
+  type SyncJobKind,
   type SyncMode,
   type SyncPhase,
   type SyncStatus,
@@ -13,6 +14,7 @@ import {
 import { isUniqueViolation } from '../database.ts';
 import type { Database, SyncJobRow } from '../schema.ts';
 import { pageQuery, type Page } from './pagination.ts';
+import { deleteSyncFailures } from './sync-failures.ts';
 
 type Executor = Kysely<Database>;
 
@@ -34,6 +36,7 @@ export function toSyncJob(row: SyncJobRow, now: Date): SyncJob {
   return {
     jobId: row.id,
     connectorId: row.connector_id,
+    kind: row.kind as SyncJobKind,
     status: row.status as SyncStatus,
     phase: row.phase as SyncPhase,
     mode: row.mode as SyncMode,
@@ -59,6 +62,7 @@ export async function openSyncJob(
     id: string;
     workspaceId: string;
     connectorId: string;
+    kind: SyncJobKind;
     requestedMode: SyncMode;
     trigger: SyncTrigger;
     status: 'queued' | 'running';
@@ -75,6 +79,7 @@ export async function openSyncJob(
         id: job.id,
         workspace_id: job.workspaceId,
         connector_id: job.connectorId,
+        kind: job.kind,
         mode,
         trigger: job.trigger,
         status: job.status,
@@ -202,8 +207,9 @@ export async function commitSyncPage(
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Restarts a running job as a full sync from the beginning (the `resync` signal). */
+/** Restarts a running job as a full sync from the beginning (the `resync` signal); its failures go with its counters. */
 export async function restartSyncJob(db: Executor, id: string, now: string): Promise<void> {
+  await deleteSyncFailures(db, { jobId: id });
   await db
     .updateTable('sync_jobs')
     .set({
@@ -232,6 +238,11 @@ export async function recordDeleted(db: Executor, id: string, deleted: number, n
     .set((eb) => ({ deleted: eb('deleted', '+', deleted), updated_at: now }))
     .where('id', '=', id)
     .execute();
+}
+
+/** What a prune did: ids listed by the source, documents removed. */
+export async function recordPrune(db: Executor, id: string, result: { listed: number; deleted: number }, now: string): Promise<void> {
+  await db.updateTable('sync_jobs').set({ collected: result.listed, deleted: result.deleted, updated_at: now }).where('id', '=', id).execute();
 }
 
 export async function deleteSyncJobs(db: Executor, connectorId: string): Promise<void> {

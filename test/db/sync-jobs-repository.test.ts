@@ -17,6 +17,7 @@ describe.each(dialects)('sync job repository on %s', (dialect) => {
       id,
       workspaceId: 'ws',
       connectorId: newId('conn'),
+      kind: 'sync',
       requestedMode: 'full',
       trigger: 'manual',
       status: 'running',
