@@ -1,4 +1,11 @@
-import { deleteConnectorRow, findConnector, insertConnectorIfAbsent, replaceConnector, transitionConnector } from '../db/repositories/connectors.ts';
+import {
+  changeConnector,
+  deleteConnectorRow,
+  findConnector,
+  insertConnectorIfAbsent,
+  transitionConnector,
+  updateConnectorIfVersion,
+} from '../db/repositories/connectors.ts';
 import { deleteCredentialRow } from '../db/repositories/credentials.ts';
 import { deleteConnectorFrontiers } from '../db/repositories/crawl-frontier.ts';
 import { deleteSyncFailures } from '../db/repositories/sync-failures.ts';
@@ -8,7 +15,7 @@ import { deleteSyncJobs } from '../db/repositories/sync-jobs.ts';
 import type { Connector, ConnectorChanges } from '../domain/connector.ts';
 import { InvalidTransitionError, type ConnectorState } from '../domain/connector-state.ts';
 import type { ActivityDependencies } from './dependencies.ts';
-import { failureTypes, nonRetryable } from './failures.ts';
+import { asConnectorFailure, failureTypes, nonRetryable } from './failures.ts';
 
 export function createConnectorActivities({ db, now }: ActivityDependencies) {
   async function requireConnector(connectorId: string): Promise<Connector> {
@@ -35,22 +42,34 @@ export function createConnectorActivities({ db, now }: ActivityDependencies) {
       try {
         return await transitionConnector(db, input.connectorId, input.state, input.reason, now());
       } catch (error) {
-        if (error instanceof InvalidTransitionError) throw nonRetryable(failureTypes.invalidTransition, error.message);
-        throw error;
+        throw asConnectorFailure(error);
       }
     },
 
-    /** Applies a partial update and returns the connector as it was, for compensation. */
+    /** Applies a partial update on top of the latest version and returns the connector before and after, for compensation. */
     async applyConnectorChanges(input: { connectorId: string; changes: ConnectorChanges }): Promise<{ previous: Connector; current: Connector }> {
-      const previous = await requireConnector(input.connectorId);
-      const current: Connector = { ...previous, ...input.changes, updatedAt: now().toISOString() };
-      await replaceConnector(db, current);
-      return { previous, current };
+      try {
+        return await changeConnector(
+          db,
+          input.connectorId,
+          (connector) => {
+            if (connector.state === 'deleting') throw new InvalidTransitionError(connector.state, connector.state);
+            return input.changes;
+          },
+          now,
+        );
+      } catch (error) {
+        throw asConnectorFailure(error);
+      }
     },
 
-    /** Compensation: puts the row back as it was before a change whose second step failed. */
-    async restoreConnector(previous: Connector): Promise<void> {
-      await replaceConnector(db, previous);
+    /**
+     * Compensation: puts back what a change wrote, unless a later change has written since (it then
+     * owns the row, and its own schedules step follows it).
+     */
+    async restoreConnector(input: { previous: Connector; current: Connector }): Promise<void> {
+      const { id: _id, workspaceId: _workspace, type: _type, version: _version, createdAt: _created, updatedAt: _updated, ...columns } = input.previous;
+      await updateConnectorIfVersion(db, input.current, columns, now());
     },
 
     /** Compensation of a failed creation: the row and a credential created inline for it. */

@@ -1,6 +1,6 @@
 import type { CheckResult } from '../connectors/connector-definition.ts';
 import { findConnectorDefinition } from '../connectors/registry.ts';
-import { findConnector, replaceConnector } from '../db/repositories/connectors.ts';
+import { changeConnector, findConnector } from '../db/repositories/connectors.ts';
 import { findCredentialRow, insertCredential } from '../db/repositories/credentials.ts';
 import type { NewCredentialRow } from '../db/schema.ts';
 import type { Connector } from '../domain/connector.ts';
@@ -8,7 +8,7 @@ import { assertTransition, type ConnectorState } from '../domain/connector-state
 import { openFreshCredential } from '../oauth/fresh-credential.ts';
 import { openCredentialRow } from '../secrets/credential-seal.ts';
 import type { ActivityDependencies } from './dependencies.ts';
-import { failureTypes, nonRetryable } from './failures.ts';
+import { asConnectorFailure, failureTypes, nonRetryable } from './failures.ts';
 
 /** A credential created inline with a connector, already sealed by the API: no plaintext enters history. */
 export type SealedCredentialRow = Omit<NewCredentialRow, 'refresh_locked_until'>;
@@ -54,13 +54,20 @@ export function createCredentialActivities(deps: ActivityDependencies) {
 
     /** Binds the credential; an `auth_required` or `disconnected` connector becomes `connected`, a paused one stays paused. */
     async bindConnectorCredential(input: { connectorId: string; credentialId: string }): Promise<{ previous: Connector; current: Connector }> {
-      const previous = await findConnector(db, input.connectorId);
-      if (!previous) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${input.connectorId} does not exist`);
-      const state: ConnectorState = previous.state === 'paused' ? 'paused' : 'connected';
-      if (previous.state !== state) assertTransition(previous.state, state);
-      const current: Connector = { ...previous, credentialId: input.credentialId, state, stateReason: null, updatedAt: now().toISOString() };
-      await replaceConnector(db, current);
-      return { previous, current };
+      try {
+        return await changeConnector(
+          db,
+          input.connectorId,
+          (connector) => {
+            const state: ConnectorState = connector.state === 'paused' ? 'paused' : 'connected';
+            if (connector.state !== state) assertTransition(connector.state, state);
+            return { credentialId: input.credentialId, state, stateReason: null };
+          },
+          now,
+        );
+      } catch (error) {
+        throw asConnectorFailure(error);
+      }
     },
   };
 }

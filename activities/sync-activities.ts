@@ -19,6 +19,7 @@ import {
 } from '../db/repositories/sync-jobs.ts';
 import { newId } from '../domain/ids.ts';
 import type { SyncCounters, SyncJobKind, SyncMode, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
+import { OAuthExchangeError } from '../oauth/client.ts';
 import { openFreshCredential } from '../oauth/fresh-credential.ts';
 import { parseDocument, preparedDocument } from '../sync/parse-document.ts';
 import type { ActivityDependencies } from './dependencies.ts';
@@ -149,7 +150,11 @@ export function createSyncActivities(deps: ActivityDependencies) {
       const connector = await findConnector(db, job.connector_id);
       if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${job.connector_id} was deleted`);
       const context = Context.current();
-      const opened = await openConnectorSource(connector, job.id, job.mode === 'incremental' ? job.since : null, () => context.heartbeat({ page: input.page }));
+      const opened = await openConnectorSource(connector, job.id, job.mode === 'incremental' ? job.since : null, () =>
+        context.heartbeat({ page: input.page }),
+      ).catch((error: unknown) => {
+        throw classifySourceError(error, connector);
+      });
       if (!opened) throw nonRetryable(failureTypes.sourceUnavailable, `Syncing ${connector.type} connectors is not available yet`);
       const { source, frontier } = opened;
       let page;
@@ -157,7 +162,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
         context.heartbeat({ page: input.page });
         page = await source.read(input.checkpoint);
       } catch (error) {
-        throw classifySourceError(error);
+        throw classifySourceError(error, connector);
       } finally {
         await source.close?.();
       }
@@ -230,7 +235,9 @@ export function createSyncActivities(deps: ActivityDependencies) {
       const connector = await findConnector(db, job.connector_id);
       if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${job.connector_id} does not exist`);
       const context = Context.current();
-      const opened = await openConnectorSource(connector, job.id, null, () => context.heartbeat());
+      const opened = await openConnectorSource(connector, job.id, null, () => context.heartbeat()).catch((error: unknown) => {
+        throw classifySourceError(error, connector);
+      });
       if (!opened?.source.listIds) {
         await opened?.source.close?.();
         throw nonRetryable(failureTypes.sourceUnavailable, `A ${connector.type} connector cannot list its documents, so it cannot be pruned`);
@@ -248,7 +255,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
           context.heartbeat({ listed });
         }
       } catch (error) {
-        throw classifySourceError(error);
+        throw classifySourceError(error, connector);
       } finally {
         await source.close?.();
       }
@@ -294,11 +301,17 @@ export function createSyncActivities(deps: ActivityDependencies) {
   };
 }
 
-/** 429 waits as long as the source asked; other 5xx retry with backoff; any other 4xx or refusal stops the sync. */
-function classifySourceError(error: unknown): unknown {
+/**
+ * 429 waits as long as the source asked; other 5xx retry with backoff. A 401 or 403 to a connector
+ * that holds a credential, or a refused token refresh, means the source refused the credential; any
+ * other 4xx or refusal stops the sync.
+ */
+function classifySourceError(error: unknown, connector: Connector): unknown {
+  if (error instanceof OAuthExchangeError) return nonRetryable(failureTypes.credentialRefused, error.message);
   if (error instanceof SourceRefusedError) return nonRetryable(failureTypes.sourceRefused, error.message);
   if (!(error instanceof SourceHttpError)) return error;
-  if (!error.retryable) return ApplicationFailure.create({ type: failureTypes.sourceRefused, message: error.message, nonRetryable: true });
+  if (connector.credentialId && (error.status === 401 || error.status === 403)) return nonRetryable(failureTypes.credentialRefused, error.message);
+  if (!error.retryable) return nonRetryable(failureTypes.sourceRefused, error.message);
   return ApplicationFailure.create({
     type: failureTypes.sourceBusy,
     message: error.message,

@@ -21,11 +21,11 @@ export async function runCredentialBinding(deps: AppDependencies, connector: Con
   if (connector.state === 'deleting') throw new AppError('conflict', `Connector ${connector.id} is being deleted`);
   const outcome = await runConnectorWorkflow(deps, {
     workflow: bindCredentialWorkflow,
-    workflowId: workflowIds.bindCredential(connector.id),
+    workflowId: workflowIds.connectorChange(connector.id),
     args: [{ connectorId: connector.id, credentialId }],
     connector,
     summary: `Bind credential ${credentialId} to connector "${connector.name}" (${connector.id})`,
-    onConflict: 'refuse',
+    onConflict: 'wait',
     failure: (_type, message) => new AppError('schedule_update_failed', message),
   });
   if (!outcome.finished) {

@@ -49,6 +49,7 @@ export function newConnector(id: string, workspaceId: string, spec: ConnectorSpe
     state: 'creating',
     stateReason: null,
     createdAt: at,
+    version: 1,
     updatedAt: at,
   };
 }

@@ -12,16 +12,16 @@ export type StateChangeOutcome = { status: 200 | 202; connector: Connector };
 
 const failure = (_type: string | undefined, message: string) => new AppError('schedule_update_failed', message);
 
-/** Pauses the connector and its schedules; a second request joins the first. */
+/** Pauses the connector and its schedules, after any change of it already under way. */
 export async function pauseConnector(deps: AppDependencies, workspaceId: string, id: string): Promise<StateChangeOutcome> {
   const connector = await requireLiveConnector(deps, workspaceId, id);
   const outcome = await runConnectorWorkflow(deps, {
     workflow: pauseWorkflow,
-    workflowId: workflowIds.pauseConnector(connector.id),
+    workflowId: workflowIds.connectorChange(connector.id),
     args: [{ connectorId: connector.id }],
     connector,
     summary: `Pause connector "${connector.name}" (${connector.id})`,
-    onConflict: 'join',
+    onConflict: 'wait',
     failure,
   });
   return outcome.finished ? { status: 200, connector: outcome.result } : { status: 202, connector };
@@ -32,11 +32,11 @@ export async function resumeConnector(deps: AppDependencies, workspaceId: string
   const connector = await requireLiveConnector(deps, workspaceId, id);
   const outcome = await runConnectorWorkflow(deps, {
     workflow: resumeWorkflow,
-    workflowId: workflowIds.resumeConnector(connector.id),
+    workflowId: workflowIds.connectorChange(connector.id),
     args: [{ connectorId: connector.id, needsCredential: needsCredential(connector.type) }],
     connector,
     summary: `Resume connector "${connector.name}" (${connector.id})`,
-    onConflict: 'join',
+    onConflict: 'wait',
     failure,
   });
   return outcome.finished ? { status: 200, connector: outcome.result } : { status: 202, connector };

@@ -6,13 +6,15 @@ import { assertConfigAccepted, assertSchedulesAccepted, creationCredential } fro
 import { newConnector, runConnectorCreation } from './create-connector.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { AppError } from './errors.ts';
+import { runCredentialBinding } from './bind-credential.ts';
 import { runConnectorUpdate } from './update-connector.ts';
 
 const definitionFields = ['name', 'description', 'collection', 'config', 'metadata', 'schedule', 'pruneSchedule'] as const;
 
 /**
  * Creates the connector under a client-chosen id (201) or replaces its definition (200), as
- * Elastic's `PUT _connector/<id>` does; a replay answers 200 with the connector unchanged.
+ * Elastic's `PUT _connector/<id>` does; a replay answers 200 with the connector unchanged. On an
+ * existing connector a new `credentialId` is checked and bound; inline `credentials` are refused.
  */
 export async function putConnector(
   deps: AppDependencies,
@@ -30,7 +32,19 @@ export async function putConnector(
   if (existing && existing.workspaceId !== workspaceId) {
     throw new AppError('not_found', `Connector ${id} not found, and this id cannot be used; choose another`);
   }
-  if (existing) return replaceDefinition(deps, existing, wanted);
+  if (existing) {
+    if (credentials) {
+      throw new AppError(
+        'conflict',
+        `Connector ${id} exists; inline credentials are taken only when it is created. Store the credential with POST /v1/credentials and send its credentialId`,
+      );
+    }
+    const replaced = await replaceDefinition(deps, existing, wanted);
+    if (!credentialId || credentialId === existing.credentialId) return replaced;
+    // A replay that names the bound credential changes nothing; another one is checked and bound.
+    const { credentialId: accepted } = await creationCredential(deps, wanted, { credentialId });
+    return { status: 200, connector: await runCredentialBinding(deps, replaced.connector, accepted as string) };
+  }
   return runConnectorCreation(deps, wanted, await creationCredential(deps, wanted, { credentialId, credentials }));
 }
 

@@ -3,6 +3,7 @@ import {
   isGrpcDeadlineError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
+  WorkflowNotFoundError,
   type Workflow,
   type WorkflowResultType,
   type WorkflowStartOptions,
@@ -16,8 +17,10 @@ import { workflowFailureMessage, workflowFailureType } from './workflow-failure.
 export type WorkflowOutcome<T> = { finished: true; result: T } | { finished: false };
 
 /**
- * Starts a connector workflow and waits for it up to `workflowWaitMs`. Workflows of one kind for
- * one connector never overlap: a second request joins the first (`join`) or is refused with 409.
+ * Starts a connector workflow and waits for it up to `workflowWaitMs`. Workflows under one id never
+ * overlap: a second request joins the first (`join`, a repeated creation), or waits for it to close
+ * and then runs (`wait`, the changes of one connector, which share one id); 409 if it is still
+ * running when the time is up.
  */
 export async function runConnectorWorkflow<W extends Workflow>(
   deps: AppDependencies,
@@ -28,33 +31,36 @@ export async function runConnectorWorkflow<W extends Workflow>(
     args: Parameters<W>;
     connector: Pick<Connector, 'id' | 'type' | 'workspaceId'>;
     summary: string;
-    onConflict: 'join' | 'refuse';
+    onConflict: 'join' | 'wait';
     /** Maps a workflow's ApplicationFailure type to the error the client gets. */
     failure: (type: string | undefined, message: string) => AppError;
   },
 ): Promise<WorkflowOutcome<WorkflowResultType<W>>> {
-  let handle;
-  try {
-    // The generic args cannot be narrowed to the SDK's conditional tuple type; callers are typed by W.
-    const startOptions = {
-      workflowId: options.workflowId,
-      taskQueue: deps.taskQueue,
-      args: options.args,
-      workflowIdConflictPolicy: options.onConflict === 'join' ? 'USE_EXISTING' : 'FAIL',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: connectorSearchAttributes(options.connector),
-      staticSummary: options.summary,
-    } as unknown as WorkflowStartOptions<W>;
-    handle = await deps.temporal.workflow.start(options.workflow, startOptions);
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new AppError('conflict', `Another change of connector ${options.connector.id} is in progress; retry when it is done`, {
-        workflowId: options.workflowId,
-      });
-    }
-    throw error;
-  }
   const deadline = Date.now() + deps.workflowWaitMs;
+  // The generic args cannot be narrowed to the SDK's conditional tuple type; callers are typed by W.
+  const startOptions = {
+    workflowId: options.workflowId,
+    taskQueue: deps.taskQueue,
+    args: options.args,
+    workflowIdConflictPolicy: options.onConflict === 'join' ? 'USE_EXISTING' : 'FAIL',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    typedSearchAttributes: connectorSearchAttributes(options.connector),
+    staticSummary: options.summary,
+  } as unknown as WorkflowStartOptions<W>;
+  let handle;
+  for (;;) {
+    try {
+      handle = await deps.temporal.workflow.start(options.workflow, startOptions);
+      break;
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (!(await closedBefore(deps, options.workflowId, deadline))) {
+        throw new AppError('conflict', `Another change of connector ${options.connector.id} is in progress; retry when it is done`, {
+          workflowId: options.workflowId,
+        });
+      }
+    }
+  }
   try {
     // A deadline rather than a race, so no long poll outlives the request.
     const result = await deps.temporal.withDeadline(deadline, () => handle.result());
@@ -63,6 +69,18 @@ export async function runConnectorWorkflow<W extends Workflow>(
     // A deadline that passes before a call goes out comes back CANCELLED rather than DEADLINE_EXCEEDED.
     if (isGrpcDeadlineError(error) || (isGrpcCancelledError(error) && Date.now() >= deadline)) return { finished: false };
     if (error instanceof WorkflowFailedError) throw options.failure(workflowFailureType(error), workflowFailureMessage(error));
+    throw error;
+  }
+}
+
+/** Waits until the workflow running under `workflowId` has closed, however it ended; false if the deadline came first. */
+async function closedBefore(deps: AppDependencies, workflowId: string, deadline: number): Promise<boolean> {
+  try {
+    await deps.temporal.withDeadline(deadline, () => deps.temporal.workflow.getHandle(workflowId).result());
+    return true;
+  } catch (error) {
+    if (isGrpcDeadlineError(error) || (isGrpcCancelledError(error) && Date.now() >= deadline)) return false;
+    if (error instanceof WorkflowFailedError || error instanceof WorkflowNotFoundError) return true;
     throw error;
   }
 }

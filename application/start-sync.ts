@@ -39,7 +39,10 @@ export async function startSync(
     workflowId,
     now,
   });
-  if (!opened.opened) throw new AppError('conflict', `A job of connector ${connector.id} is already active (${opened.activeJobId}); one runs at a time`, { jobId: opened.activeJobId });
+  if (!opened.opened)
+    throw new AppError('conflict', `A job of connector ${connector.id} is already active (${opened.activeJobId}); one runs at a time`, {
+      jobId: opened.activeJobId,
+    });
   try {
     await deps.temporal.workflow.start(syncConnector, {
       workflowId,

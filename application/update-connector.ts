@@ -36,11 +36,11 @@ async function mergedConfig(deps: AppDependencies, connector: Connector, patch: 
 export async function runConnectorUpdate(deps: AppDependencies, connector: Connector, changes: ConnectorChanges): Promise<UpdateOutcome> {
   const outcome = await runConnectorWorkflow(deps, {
     workflow: updateConnectorWorkflow,
-    workflowId: workflowIds.updateConnector(connector.id),
+    workflowId: workflowIds.connectorChange(connector.id),
     args: [{ connectorId: connector.id, changes }],
     connector,
     summary: `Update connector "${connector.name}" (${connector.id}): ${Object.keys(changes).join(', ')}`,
-    onConflict: 'refuse',
+    onConflict: 'wait',
     failure: (_type, message) => new AppError('schedule_update_failed', message),
   });
   return outcome.finished ? { status: 200, connector: outcome.result } : { status: 202, connector: { ...connector, ...changes } };

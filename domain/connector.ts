@@ -25,6 +25,7 @@ export const connectorSchema = z.object({
   credentialId: z.string().nullable(),
   state: z.enum(connectorStates),
   stateReason: z.string().nullable(),
+  version: z.number().int().meta({ description: 'Goes up by one with every change of the connector.' }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -7,9 +7,10 @@ export const workflowIds = {
   syncJob: (connectorId: string, jobId: string) => `connector-sync-${connectorId}-${jobId}`,
   connectorPruneSchedule: (connectorId: string) => `connector-prune-schedule-${connectorId}`,
   pruneConnector: (connectorId: string) => `connector-prune-${connectorId}`,
-  bindCredential: (connectorId: string) => `connector-bind-${connectorId}`,
-  updateConnector: (connectorId: string) => `connector-update-${connectorId}`,
-  pauseConnector: (connectorId: string) => `connector-pause-${connectorId}`,
-  resumeConnector: (connectorId: string) => `connector-resume-${connectorId}`,
+  /**
+   * Every change of an existing connector (update, bind, pause, resume, disconnect) runs under this one
+   * id, so they run one at a time; the workflow type says which change it is.
+   */
+  connectorChange: (connectorId: string) => `connector-change-${connectorId}`,
   deleteConnector: (connectorId: string) => `connector-delete-${connectorId}`,
 };

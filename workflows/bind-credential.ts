@@ -3,7 +3,7 @@ import { checkSteps, cleanupSteps, compensatedSteps, databaseSteps } from './act
 import { compensated } from './compensation.ts';
 
 /**
- * Input of `bindCredential`, workflow id `connector-bind-<connectorId>`.
+ * Input of `bindCredential`, workflow id `connector-change-<connectorId>`.
  * @example { connectorId: 'conn_1', credentialId: 'cred_1' }
  */
 export interface BindCredentialInput {
@@ -23,7 +23,7 @@ export async function bindCredential(input: BindCredentialInput): Promise<BindCr
   const { previous, current } = await databaseSteps.bindConnectorCredential(input);
   await compensated(
     () => compensatedSteps.reconcileConnectorSchedules({ connectorId: input.connectorId }),
-    () => cleanupSteps.restoreConnector(previous),
+    () => cleanupSteps.restoreConnector({ previous, current }),
     {
       type: 'ScheduleUpdateFailed',
       message: (reason) => `The schedules of connector ${input.connectorId} could not be resumed, so the binding was undone: ${reason}`,

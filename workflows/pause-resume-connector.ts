@@ -4,8 +4,7 @@ import { cleanupSteps, compensatedSteps, databaseSteps } from './activity-proxie
 import { compensated } from './compensation.ts';
 
 /**
- * Input of `pauseConnector` (id `connector-pause-<connectorId>`) and `resumeConnector`
- * (id `connector-resume-<connectorId>`).
+ * Input of `pauseConnector` and `resumeConnector`, workflow id `connector-change-<connectorId>`.
  * @example { connectorId: 'conn_1' }
  */
 export interface ConnectorStateChangeInput {
@@ -17,7 +16,7 @@ async function changeState(connectorId: string, state: ConnectorState, reason: s
   const current = await databaseSteps.setConnectorState({ connectorId, state, reason });
   await compensated(
     () => compensatedSteps.reconcileConnectorSchedules({ connectorId }),
-    () => cleanupSteps.restoreConnector(previous),
+    () => cleanupSteps.restoreConnector({ previous, current }),
     {
       type: 'ScheduleUpdateFailed',
       message: (reason) => `The schedules of connector ${connectorId} could not follow, so its state was put back: ${reason}`,

@@ -5,17 +5,22 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  executeChild,
   isCancellation,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import type { SyncState } from '../activities/sync-activities.ts';
 import type { SyncMode, SyncPhase, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
 import { progressEstimate } from '../domain/sync-progress.ts';
+import { workflowIds } from '../temporal/ids.ts';
 import { databaseSteps, failureReason, finishSteps } from './activity-proxies.ts';
+import { disconnectConnector } from './disconnect-connector.ts';
 
 /**
  * Pages go through the source, which may be slow or rate-limited: long timeouts, heartbeats, patient
@@ -180,6 +185,27 @@ export async function syncConnector(input: SyncConnectorInput): Promise<SyncConn
     status = finished.status;
     phase = 'done';
     if (canceled) return { status: 'canceled', jobId: state.jobId };
+    if (failureReason(error).type === 'CredentialRefused') await CancellationScope.nonCancellable(() => disconnect(input.connectorId, reason));
     throw error;
+  }
+}
+
+/**
+ * Disconnects the connector whose credential the source refused, as a change of the connector: it
+ * waits its turn behind any change already running. A connector that is gone needs nothing.
+ */
+async function disconnect(connectorId: string, reason: string): Promise<void> {
+  for (;;) {
+    try {
+      await executeChild(disconnectConnector, {
+        workflowId: workflowIds.connectorChange(connectorId),
+        args: [{ connectorId, reason }],
+        staticSummary: `Disconnect connector ${connectorId}: its credential was refused`,
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) return;
+      await sleep('1 second');
+    }
   }
 }

@@ -3,7 +3,7 @@ import { cleanupSteps, compensatedSteps, databaseSteps } from './activity-proxie
 import { compensated } from './compensation.ts';
 
 /**
- * Input of `updateConnector`, workflow id `connector-update-<connectorId>`.
+ * Input of `updateConnector`, workflow id `connector-change-<connectorId>`.
  * @example { connectorId: 'conn_1', changes: { schedule: { type: 'interval', everySeconds: 600 } } }
  */
 export interface UpdateConnectorInput {
@@ -17,7 +17,7 @@ export async function updateConnector(input: UpdateConnectorInput): Promise<Conn
   await compensated(
     () => compensatedSteps.reconcileConnectorSchedules({ connectorId: input.connectorId }),
     async () => {
-      await cleanupSteps.restoreConnector(previous);
+      await cleanupSteps.restoreConnector({ previous, current });
       // Best effort: a schedule that took part of the change is put back too, unless the service is still down.
       await compensatedSteps.reconcileConnectorSchedules({ connectorId: input.connectorId }).catch(() => undefined);
     },

@@ -21,6 +21,7 @@ export function toConnector(row: ConnectorRow): Connector {
     credentialId: row.credential_id,
     state: row.state as ConnectorState,
     stateReason: row.state_reason,
+    version: Number(row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -41,6 +42,7 @@ export function toConnectorRow(connector: Connector): NewConnectorRow {
     credential_id: connector.credentialId,
     state: connector.state,
     state_reason: connector.stateReason,
+    version: connector.version,
     created_at: connector.createdAt,
     updated_at: connector.updatedAt,
   };
@@ -88,10 +90,46 @@ export async function insertConnectorIfAbsent(db: Executor, connector: Connector
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
-/** Overwrites every column of an existing connector. */
-export async function replaceConnector(db: Executor, connector: Connector): Promise<void> {
-  const { id, ...columns } = toConnectorRow(connector);
-  await db.updateTable('connectors').set(columns).where('id', '=', id).execute();
+/** What a change may set; identity, type, version and creation time are never among them. */
+export type ConnectorColumns = Partial<Omit<Connector, 'id' | 'workspaceId' | 'type' | 'version' | 'createdAt' | 'updatedAt'>>;
+
+/**
+ * Writes `read` with `columns` applied, only if the row is still the version that was read, and
+ * moves it to the next version. Undefined means another change came first (or the row is gone):
+ * re-read and decide again, so no change overwrites one it did not see.
+ */
+export async function updateConnectorIfVersion(db: Executor, read: Connector, columns: ConnectorColumns, now: Date): Promise<Connector | undefined> {
+  const {
+    id,
+    workspace_id: _workspace,
+    type: _type,
+    created_at: _created,
+    ...row
+  } = toConnectorRow({
+    ...read,
+    ...columns,
+    version: read.version + 1,
+    updatedAt: now.toISOString(),
+  });
+  const updated = await db.updateTable('connectors').set(row).where('id', '=', id).where('version', '=', read.version).returningAll().executeTakeFirst();
+  return updated && toConnector(updated);
+}
+
+/** Applies `change` to the current row until it lands on the version it read; throws what `change` throws. */
+export async function changeConnector(
+  db: Executor,
+  id: string,
+  change: (current: Connector) => ConnectorColumns | undefined,
+  now: () => Date,
+): Promise<{ previous: Connector; current: Connector }> {
+  for (;;) {
+    const previous = await findConnector(db, id);
+    if (!previous) throw new ConnectorNotFoundError(id);
+    const columns = change(previous);
+    if (!columns) return { previous, current: previous };
+    const current = await updateConnectorIfVersion(db, previous, columns, now());
+    if (current) return { previous, current };
+  }
 }
 
 export async function deleteConnectorRow(db: Executor, id: string): Promise<void> {
@@ -100,19 +138,17 @@ export async function deleteConnectorRow(db: Executor, id: string): Promise<void
 
 /** Moves a connector to `to` if the state table allows it; a repeat of the same move is a no-op. */
 export async function transitionConnector(db: Executor, id: string, to: ConnectorState, reason: string | null, now: Date): Promise<Connector> {
-  return db.transaction().execute(async (trx) => {
-    const current = await findConnector(trx, id);
-    if (!current) throw new ConnectorNotFoundError(id);
-    if (current.state === to && current.stateReason === reason) return current;
-    if (current.state !== to) assertTransition(current.state, to);
-    const row = await trx
-      .updateTable('connectors')
-      .set({ state: to, state_reason: reason, updated_at: now.toISOString() })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toConnector(row);
-  });
+  const { current } = await changeConnector(
+    db,
+    id,
+    (connector) => {
+      if (connector.state === to && connector.stateReason === reason) return undefined;
+      if (connector.state !== to) assertTransition(connector.state, to);
+      return { state: to, stateReason: reason };
+    },
+    () => now,
+  );
+  return current;
 }
 
 export class ConnectorNotFoundError extends Error {

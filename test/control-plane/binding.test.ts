@@ -103,4 +103,44 @@ describe.each(dialects)('binding credentials on %s', (dialect) => {
     expect(bound.status).toBe(200);
     expect(withToken()).toBeGreaterThan(before);
   });
+
+  describe('PUT /v1/connectors/{id} on a connector that exists', () => {
+    const definition = (extra: Record<string, unknown> = {}) => ({
+      name: 'Handbook',
+      type: 'github',
+      config: { repos: ['acme/handbook'], apiUrl: github.url },
+      schedule: { type: 'interval', everySeconds: 3600 },
+      ...extra,
+    });
+
+    it('checks and binds a new credentialId, and a replay naming it changes nothing', async () => {
+      const id = await createWaitingConnector(plane);
+      const credentialId = await credential(plane, token);
+      const bound = await plane.request('PUT', `/v1/connectors/${id}`, { body: definition({ credentialId }) });
+      expect(bound.status).toBe(200);
+      expect(bound.body.data).toMatchObject({ state: 'connected', credentialId });
+      expect((await plane.client.schedule.getHandle(workflowIds.connectorSchedule(id)).describe()).state.paused).toBe(false);
+      const replay = await plane.request('PUT', `/v1/connectors/${id}`, { body: definition({ credentialId }) });
+      expect(replay.status).toBe(200);
+      expect(replay.body.data).toEqual(bound.body.data);
+    });
+
+    it('answers 422 for a credential the source refuses, and binds nothing', async () => {
+      const id = await createWaitingConnector(plane);
+      const refused = await plane.request('PUT', `/v1/connectors/${id}`, { body: definition({ credentialId: await credential(plane, 'wrong-token') }) });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error).toMatchObject({ code: 'credential_check_failed', message: expect.stringContaining('Bad credentials') });
+      expect((await plane.request('GET', `/v1/connectors/${id}`)).body.data).toMatchObject({ state: 'auth_required', credentialId: null });
+    });
+
+    it('refuses inline credentials with 409 and stores nothing', async () => {
+      const id = await createWaitingConnector(plane);
+      const before = (await plane.request('GET', '/v1/credentials')).body.data.length;
+      const refused = await plane.request('PUT', `/v1/connectors/${id}`, { body: definition({ credentials: { kind: 'api_token', token } }) });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toContain('inline credentials are taken only when it is created');
+      expect((await plane.request('GET', '/v1/credentials')).body.data).toHaveLength(before);
+      expect((await plane.request('GET', `/v1/connectors/${id}`)).body.data).toMatchObject({ state: 'auth_required', credentialId: null });
+    });
+  });
 });

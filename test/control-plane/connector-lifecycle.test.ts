@@ -135,7 +135,7 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
     const taskQueue = uniqueId('idle-queue');
     const idle = createTestApp({ db: plane.database.db, client: plane.client, taskQueue, workflowWaitMs: 500 });
     const anotherInstance = createTestApp({ db: plane.database.db, client: plane.client, taskQueue, workflowWaitMs: 500 });
-    const pending = plane.client.workflow.getHandle(workflowIds.updateConnector(id));
+    const pending = plane.client.workflow.getHandle(workflowIds.connectorChange(id));
     try {
       const first = await call(idle, 'PATCH', `/v1/connectors/${id}`, { key: plane.key, body: { name: 'First' } });
       expect(first.status).toBe(202);
@@ -143,7 +143,7 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
 
       const second = await call(anotherInstance, 'PATCH', `/v1/connectors/${id}`, { key: plane.key, body: { name: 'Second' } });
       expect(second.status).toBe(409);
-      expect(second.body.error).toMatchObject({ code: 'conflict', details: { workflowId: workflowIds.updateConnector(id) } });
+      expect(second.body.error).toMatchObject({ code: 'conflict', details: { workflowId: workflowIds.connectorChange(id) } });
       expect(second.body.error.message).toContain('in progress');
       expect((await plane.request('GET', `/v1/connectors/${id}`)).body.data.name).toBe('Docs');
     } finally {
@@ -168,7 +168,7 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
     const taskQueue = uniqueId('idle-queue');
     const idle = createTestApp({ db: plane.database.db, client: plane.client, taskQueue, workflowWaitMs: 500 });
     const anotherInstance = createTestApp({ db: plane.database.db, client: plane.client, taskQueue, workflowWaitMs: 500 });
-    const pending = plane.client.workflow.getHandle(workflowIds.bindCredential(id));
+    const pending = plane.client.workflow.getHandle(workflowIds.connectorChange(id));
     try {
       const path = `/v1/connectors/${id}/credential/${credential.body.data.id}`;
       const first = await call(idle, 'PUT', path, { key: plane.key });
@@ -176,7 +176,7 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
       expect((await pending.describe()).status.name).toBe('RUNNING');
       const second = await call(anotherInstance, 'PUT', path, { key: plane.key });
       expect(second.status).toBe(409);
-      expect(second.body.error).toMatchObject({ code: 'conflict', details: { workflowId: workflowIds.bindCredential(id) } });
+      expect(second.body.error).toMatchObject({ code: 'conflict', details: { workflowId: workflowIds.connectorChange(id) } });
       expect((await plane.request('GET', `/v1/connectors/${id}`)).body.data).toMatchObject({ state: 'auth_required', credentialId: null });
     } finally {
       await pending.terminate('test over');

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { isUniqueViolation } from '../../db/database.ts';
-import { deleteConnectorRow, findConnector, findWorkspaceConnector, insertConnectorIfAbsent, transitionConnector } from '../../db/repositories/connectors.ts';
+import {
+  changeConnector,
+  deleteConnectorRow,
+  findConnector,
+  findWorkspaceConnector,
+  insertConnectorIfAbsent,
+  transitionConnector,
+  updateConnectorIfVersion,
+} from '../../db/repositories/connectors.ts';
 import { ensureWorkspace } from '../../db/repositories/workspaces.ts';
 import { InvalidTransitionError } from '../../domain/connector-state.ts';
 import type { Connector } from '../../domain/connector.ts';
@@ -58,6 +66,33 @@ describe.each(dialects)('connector repository on %s', (dialect) => {
     expect(await findConnector(database.db, connector.id)).toEqual(connected);
   });
 
+  it('writes only on top of the version it read, and moves the row to the next', async () => {
+    const connector = aConnector();
+    await insertConnectorIfAbsent(database.db, connector);
+    const renamed = await updateConnectorIfVersion(database.db, connector, { name: 'Renamed' }, new Date());
+    expect(renamed).toMatchObject({ name: 'Renamed', version: 2 });
+    // A writer that read version 1 does not overwrite the rename it did not see.
+    expect(await updateConnectorIfVersion(database.db, connector, { state: 'paused' }, new Date())).toBeUndefined();
+    expect(await findConnector(database.db, connector.id)).toEqual(renamed);
+  });
+
+  it('loses no change when writers race on one connector', async () => {
+    const connector = aConnector({ state: 'connected', metadata: {} });
+    await insertConnectorIfAbsent(database.db, connector);
+    const writers = Array.from({ length: 12 }, (_, index) =>
+      changeConnector(
+        database.db,
+        connector.id,
+        (current) => ({ metadata: { ...current.metadata, [`writer-${index}`]: 'done' } }),
+        () => new Date(),
+      ),
+    );
+    await Promise.all(writers);
+    const final = await findConnector(database.db, connector.id);
+    expect(Object.keys(final?.metadata ?? {}).sort()).toEqual(Array.from({ length: 12 }, (_, index) => `writer-${index}`).sort());
+    expect(final?.version).toBe(13);
+  });
+
   it('deletes a row, and deleting again is harmless', async () => {
     const connector = aConnector();
     await insertConnectorIfAbsent(database.db, connector);
@@ -112,6 +147,7 @@ function aConnector(overrides: Partial<Connector> = {}): Connector {
     credentialId: null,
     state: 'creating',
     stateReason: null,
+    version: 1,
     createdAt: at,
     updatedAt: at,
     ...overrides,
