@@ -1,6 +1,6 @@
 import { findWorkspaceCredentialRow } from '../db/repositories/credentials.ts';
 import type { Connector } from '../domain/connector.ts';
-import { workflowIds } from '../temporal/ids.ts';
+import { workflowIds } from '../domain/workflow-ids.ts';
 import { bindCredential as bindCredentialWorkflow } from '../workflows/bind-credential.ts';
 import { requireConnector } from './connector-lookup.ts';
 import type { AppDependencies } from './dependencies.ts';

@@ -5,7 +5,7 @@ import { findConnector } from '../db/repositories/connectors.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { ConnectorSpec, CreateConnectorBody } from './connector-schemas.ts';
 import { newId } from '../domain/ids.ts';
-import { workflowIds } from '../temporal/ids.ts';
+import { workflowIds } from '../domain/workflow-ids.ts';
 import { createConnector as createConnectorWorkflow } from '../workflows/create-connector.ts';
 import { assertConfigAccepted, assertSchedulesAccepted, creationCredential } from './connector-input.ts';
 import type { AppDependencies } from './dependencies.ts';

@@ -1,4 +1,4 @@
-import { workflowIds } from '../temporal/ids.ts';
+import { workflowIds } from '../domain/workflow-ids.ts';
 import { connectorSearchAttributes } from '../temporal/search-attributes.ts';
 import { deleteConnector as deleteConnectorWorkflow } from '../workflows/delete-connector.ts';
 import { requireConnector } from './connector-lookup.ts';

@@ -1,6 +1,6 @@
 import { needsCredential } from '../connectors/registry.ts';
 import type { Connector } from '../domain/connector.ts';
-import { workflowIds } from '../temporal/ids.ts';
+import { workflowIds } from '../domain/workflow-ids.ts';
 import { pauseConnector as pauseWorkflow, resumeConnector as resumeWorkflow } from '../workflows/pause-resume-connector.ts';
 import { requireLiveConnector } from './connector-lookup.ts';
 import type { AppDependencies } from './dependencies.ts';

@@ -1,7 +1,7 @@
 import { changeSyncJobStatus, openSyncJob } from '../db/repositories/sync-jobs.ts';
 import { newId } from '../domain/ids.ts';
 import type { SyncMode } from '../domain/sync-job.ts';
-import { workflowIds } from '../temporal/ids.ts';
+import { workflowIds } from '../domain/workflow-ids.ts';
 import { connectorSearchAttributes } from '../temporal/search-attributes.ts';
 import { syncConnector } from '../workflows/sync-connector.ts';
 import { requireConnector } from './connector-lookup.ts';

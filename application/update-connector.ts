@@ -1,6 +1,6 @@
 import { findConnectorDefinition } from '../connectors/registry.ts';
 import type { Connector, ConnectorChanges, PatchConnectorBody } from '../domain/connector.ts';
-import { workflowIds } from '../temporal/ids.ts';
+import { workflowIds } from '../domain/workflow-ids.ts';
 import { updateConnector as updateConnectorWorkflow } from '../workflows/update-connector.ts';
 import { requireLiveConnector } from './connector-lookup.ts';
 import { assertConfigAccepted, assertSchedulesAccepted } from './connector-input.ts';

@@ -3,7 +3,7 @@ import type { Connector } from '../domain/connector.ts';
 import type { Schedule } from '../domain/schedule.ts';
 import { pruneConnector } from '../workflows/prune-connector.ts';
 import { syncConnector } from '../workflows/sync-connector.ts';
-import { workflowIds } from './ids.ts';
+import { workflowIds } from '../domain/workflow-ids.ts';
 import { connectorSearchAttributes } from './search-attributes.ts';
 
 /** Marks whose schedule this is, so a schedule id taken by something else is never mistaken for ours. */

@@ -1,7 +1,7 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
-import { workflowIds } from '../temporal/ids.ts';
+import { workflowIds } from '../domain/workflow-ids.ts';
 import { freePort } from '../tools/ports.ts';
 import { call, createTestApp, createTestKey, type TestApp } from './support/api.ts';
 import { eventually, uniqueId } from './support/control-plane.ts';

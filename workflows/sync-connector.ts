@@ -18,7 +18,7 @@ import type { Activities } from '../activities/index.ts';
 import type { SyncState } from '../activities/sync-activities.ts';
 import type { SyncMode, SyncPhase, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
 import { progressEstimate } from '../domain/sync-progress.ts';
-import { workflowIds } from '../temporal/ids.ts';
+import { workflowIds } from '../domain/workflow-ids.ts';
 import { databaseSteps, failureReason, finishSteps } from './activity-proxies.ts';
 import { disconnectConnector } from './disconnect-connector.ts';
 

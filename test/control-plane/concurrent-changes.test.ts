@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workflowIds } from '../../temporal/ids.ts';
+import { workflowIds } from '../../domain/workflow-ids.ts';
+import { postgresqlLocation } from '../support/fixtures.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
 
@@ -49,12 +50,11 @@ describe.each(dialects)('concurrent changes of one connector on %s', (dialect) =
   });
 
   async function contendedConnector(): Promise<string> {
-    const url = new URL(source.url as string);
     const created = await plane.request('POST', '/v1/connectors', {
       body: {
         name: 'Contended',
         type: 'postgresql',
-        config: { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), table: 'notes', idColumn: 'id' },
+        config: { ...postgresqlLocation(source.url as string), table: 'notes', idColumn: 'id' },
         credentialId: credentials.first,
         schedule: { type: 'interval', everySeconds: 300 },
       },

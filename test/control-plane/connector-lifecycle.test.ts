@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workflowIds } from '../../temporal/ids.ts';
+import { workflowIds } from '../../domain/workflow-ids.ts';
 import { dialects } from '../support/databases.ts';
 import { call, createTestApp } from '../support/api.ts';
 import { eventually, startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';

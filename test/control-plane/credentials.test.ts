@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCredentialRow } from '../../db/repositories/credentials.ts';
 import { createSecretCipher } from '../../secrets/cipher.ts';
 import { openCredentialRow } from '../../secrets/credential-seal.ts';
-import { workflowIds } from '../../temporal/ids.ts';
+import { workflowIds } from '../../domain/workflow-ids.ts';
 import { testSecretKey } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
 import { startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';

@@ -7,7 +7,7 @@ import { findCredentialRow } from '../../db/repositories/credentials.ts';
 import { openFreshCredential } from '../../oauth/fresh-credential.ts';
 import { createSecretCipher } from '../../secrets/cipher.ts';
 import { openCredentialRow } from '../../secrets/credential-seal.ts';
-import { workflowIds } from '../../temporal/ids.ts';
+import { workflowIds } from '../../domain/workflow-ids.ts';
 import { call, testSecretKey } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
 import { startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';

@@ -11,6 +11,12 @@ export function writeTextFiles(folder: string, count: number): void {
   }
 }
 
+/** Where a `postgresql` connector finds the database at `url`: the host, port and database parts of its config. */
+export function postgresqlLocation(url: string): { host: string; port: number; database: string } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port || 5432), database: parsed.pathname.slice(1) };
+}
+
 /** A paused schedule under `scheduleId` that Tributary did not make, for sagas that must refuse it. */
 export async function createForeignSchedule(client: Client, scheduleId: string): Promise<void> {
   await client.schedule.create({

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workflowIds } from '../../temporal/ids.ts';
+import { workflowIds } from '../../domain/workflow-ids.ts';
+import { postgresqlLocation } from '../support/fixtures.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 import { eventually, startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
 
@@ -32,12 +33,11 @@ describe.each(dialects)('a credential refused during a sync on %s', (dialect) =>
   });
 
   it('disconnects the connector with the reason and pauses its schedule, until a working credential is bound', async () => {
-    const url = new URL(source.url as string);
     const created = await plane.request('POST', '/v1/connectors', {
       body: {
         name: 'Loses access',
         type: 'postgresql',
-        config: { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), table: 'notes', idColumn: 'id' },
+        config: { ...postgresqlLocation(source.url as string), table: 'notes', idColumn: 'id' },
         credentials: { username: role, password: 'unused-with-trust-auth' },
         schedule: { type: 'interval', everySeconds: 3600 },
       },

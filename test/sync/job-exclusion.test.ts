@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workflowIds } from '../../temporal/ids.ts';
+import { workflowIds } from '../../domain/workflow-ids.ts';
+import { postgresqlLocation } from '../support/fixtures.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 import { eventually, startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
 
@@ -29,15 +30,12 @@ describe.each(dialects)('sync, prune and delete of one connector on %s', (dialec
   });
 
   async function slowConnector(name: string): Promise<string> {
-    const url = new URL(source.url as string);
     const created = await plane.request('POST', '/v1/connectors', {
       body: {
         name,
         type: 'postgresql',
         config: {
-          host: url.hostname,
-          port: Number(url.port),
-          database: url.pathname.slice(1),
+          ...postgresqlLocation(source.url as string),
           query: 'SELECT id, body, pg_sleep(0.03) AS nap FROM notes',
           idColumn: 'id',
           contentColumns: ['body'],

@@ -5,7 +5,7 @@ import { postgresqlConfigSchema, type PostgresqlConfig } from '../../connectors/
 import { openPostgresSource } from '../../connectors/postgresql/source.ts';
 import { AddressPolicy } from '../../net/address-policy.ts';
 import { createGuardedFetch } from '../../net/guarded-fetch.ts';
-import { workflowIds } from '../../temporal/ids.ts';
+import { workflowIds } from '../../domain/workflow-ids.ts';
 import { startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workflowIds } from '../../temporal/ids.ts';
+import { workflowIds } from '../../domain/workflow-ids.ts';
 import { dialects } from '../support/databases.ts';
 import { eventually, startControlPlane, type ControlPlane } from '../support/control-plane.ts';
 
