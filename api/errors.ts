@@ -20,6 +20,17 @@ export const httpStatusOf: Record<ErrorCode, ContentfulStatusCode> = {
   internal: 500,
 };
 
+/** Seconds to wait before retrying, sent as Retry-After, for the outages that pass by themselves. */
+const retryAfterSecondsOf: Partial<Record<ErrorCode, number>> = {
+  temporal_unavailable: 5,
+  database_unavailable: 5,
+};
+
 export function errorResponse(c: Context, error: AppError) {
-  return c.json({ error: { code: error.code, message: error.message, details: error.details ?? null } }, httpStatusOf[error.code]);
+  const retryAfter = retryAfterSecondsOf[error.code];
+  return c.json(
+    { error: { code: error.code, message: error.message, details: error.details ?? null } },
+    httpStatusOf[error.code],
+    retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) },
+  );
 }
