@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
+import { eventually, startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
 import { startFakeSite, type FakeSite } from '../support/fake-site.ts';
 
 const EXTRA_PAGES = 40;
@@ -10,7 +10,7 @@ const EXTRA_PAGES = 40;
  * with the page's transaction. The failure is real: a PostgreSQL trigger refuses the first insert of
  * one page's document (a sequence, which no rollback resets, makes it happen once).
  */
-describe('a crawl page whose commit fails', () => {
+describe('the crawl frontier', () => {
   let plane: ControlPlane;
   let site: FakeSite;
 
@@ -33,7 +33,7 @@ describe('a crawl page whose commit fails', () => {
     await site?.close();
   });
 
-  it('is crawled again by its retry, so the sync ends with every page and its frontier removed', async () => {
+  it('moves with the page: a page whose commit fails is crawled again by its retry, and the sync ends with every page and its frontier removed', async () => {
     const created = await plane.request('POST', '/v1/connectors', {
       body: { name: 'Replayed crawl', type: 'web_scraper', config: { url: `${site.url}/`, extractionType: 'all', delayMs: 0 } },
     });
@@ -50,5 +50,23 @@ describe('a crawl page whose commit fails', () => {
     expect(job).toMatchObject({ status: 'succeeded', progress: { indexed: pages.length, failed: 0 } });
     const frontier = await plane.database.db.selectFrom('crawl_frontier').select('url').where('job_id', '=', job.jobId).execute();
     expect(frontier).toEqual([]);
+  });
+
+  it('leaves no frontier behind when its connector is deleted in the middle of the crawl', async () => {
+    const slow = await startFakeSite({ extraPages: 60, failingPages: false, delayMs: 40 });
+    try {
+      const created = await plane.request('POST', '/v1/connectors', {
+        body: { name: 'Deleted mid-crawl', type: 'web_scraper', config: { url: `${slow.url}/`, extractionType: 'all', delayMs: 0 } },
+      });
+      const id = created.body.data.id;
+      const started = await plane.request('POST', `/v1/connectors/${id}/sync`, {});
+      const frontierOf = () => plane.database.db.selectFrom('crawl_frontier').select('url').where('job_id', '=', started.body.data.jobId).execute();
+      await eventually(async () => expect((await frontierOf()).length).toBeGreaterThan(10), 30_000);
+      expect((await plane.request('DELETE', `/v1/connectors/${id}`)).status).toBe(202);
+      await eventually(async () => expect((await plane.request('GET', `/v1/connectors/${id}`)).status).toBe(404), 30_000);
+      expect(await frontierOf()).toEqual([]);
+    } finally {
+      await slow.close();
+    }
   });
 });
