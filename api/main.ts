@@ -13,7 +13,12 @@ import { bootstrapAdminKey } from '../application/bootstrap-admin-key.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'api');
-const db = createDatabase(databaseTarget(config));
+// Under `npm start` an IPC channel links this process to the supervisor and closes however the
+// supervisor ends, kill -9 included, so the port is not held by an orphan. Until the server is up,
+// there is nothing to stop gracefully.
+const exitEarly = () => process.exit(1);
+process.once('disconnect', exitEarly);
+const db = createDatabase(databaseTarget(config), { logger });
 await migrateToLatest(db);
 const generatedKey = await bootstrapAdminKey(db, config.TRIBUTARY_ADMIN_KEY, new Date());
 if (generatedKey) {
@@ -37,12 +42,17 @@ const app = createApp({
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {
   logger.info({ port: info.port }, 'api listening');
 });
+server.once('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  process.stderr.write(`Port ${config.PORT} (API) is already in use; stop the other process or set PORT\n`);
+  process.exit(1);
+});
 
 let stopping = false;
-async function stop(signal: string) {
+async function stop(reason: string) {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'api stopping');
+  logger.info({ reason }, 'api stopping');
   server.close();
   await temporal.connection.close();
   await db.destroy();
@@ -50,3 +60,5 @@ async function stop(signal: string) {
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+process.off('disconnect', exitEarly);
+process.once('disconnect', () => void stop('supervisor gone'));

@@ -4,14 +4,16 @@ import path from 'node:path';
 import { loadConfigOrExit } from '../config/env.ts';
 import { embeddedAdminKey, resolveSecretKey } from '../config/local-secrets.ts';
 import { findOrBuildTemporalCli } from '../temporal/cli.ts';
-import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
+import { DEV_SERVER_IP, startDevServer, type DevServer } from '../temporal/dev-server.ts';
+import { portInUse } from '../tools/ports.ts';
 import { WORKER_NODE_FLAGS } from '../worker/node-flags.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const config = loadConfigOrExit();
 
-const children: ChildProcess[] = [];
+let worker: ChildProcess | undefined;
+let api: ChildProcess | undefined;
 let devServer: DevServer | undefined;
 let stopping = false;
 
@@ -19,52 +21,84 @@ const say = (line: string) => process.stdout.write(`[tributary] ${line}\n`);
 
 function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess {
   // Its own process group, so Ctrl-C reaches only this script, which then stops everything in order.
-  const child = spawn(process.execPath, [...nodeFlags, path.join(root, entry)], { env, stdio: 'inherit', detached: true });
+  // The IPC channel closes however this script ends, kill -9 included, and the child then exits.
+  const child = spawn(process.execPath, [...nodeFlags, path.join(root, entry)], {
+    env,
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  });
   child.once('exit', (code, signal) => {
     if (!stopping) {
       say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
       void stopAll(1);
     }
   });
-  children.push(child);
   return child;
 }
 
-async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+async function stopProcess(child: ChildProcess, timeoutMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   await exited;
   clearTimeout(timer);
 }
 
-async function stopAll(exitCode: number): Promise<never> {
+async function stopAll(exitCode: number): Promise<void> {
+  if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((child) => waitForExit(child, 15_000)));
+  // The API first, so no new work arrives; then the worker, whose running activities still report to
+  // the server; the server last.
+  if (api) await stopProcess(api, 15_000);
+  if (worker) await stopProcess(worker, 15_000);
   await devServer?.stop();
   process.exit(exitCode);
 }
 
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
-// Last resort if this script dies of an error: leave no child behind.
-process.on('exit', () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  if (devServer && devServer.process.exitCode === null) devServer.process.kill('SIGKILL');
-});
 
-async function waitForApi(url: string, timeoutMs: number): Promise<void> {
+/** Each port this start would listen on that something else holds already, as a line to print. */
+async function takenPorts(): Promise<string[]> {
+  const ports = [
+    // The API listens on every interface.
+    { port: config.PORT, host: '0.0.0.0', name: 'API', setting: 'PORT' },
+    ...(config.embeddedTemporal
+      ? [
+          { port: config.TEMPORAL_DEV_PORT, host: DEV_SERVER_IP, name: 'Temporal dev server', setting: 'TEMPORAL_DEV_PORT' },
+          { port: config.TEMPORAL_UI_PORT, host: DEV_SERVER_IP, name: 'Temporal UI', setting: 'TEMPORAL_UI_PORT' },
+        ]
+      : []),
+  ];
+  const taken: string[] = [];
+  for (const { port, host, name, setting } of ports) {
+    if (await portInUse(port, host)) taken.push(`Port ${port} (${name}) is already in use; stop the other Tributary or set ${setting}`);
+  }
+  return taken;
+}
+
+/** Resolves once the worker polls its task queue and the API answers /readyz. */
+async function waitUntilReady(workerProcess: ChildProcess, apiUrl: string, timeoutMs: number): Promise<void> {
+  let workerPolls = false;
+  // worker/main.ts sends this once its pollers run.
+  workerProcess.on('message', (message) => {
+    if (message === 'ready') workerPolls = true;
+  });
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !stopping) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (workerPolls && (await answers(`${apiUrl}/readyz`))) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`The API did not become ready at ${url}`);
+  throw new Error(workerPolls ? `The API did not become ready at ${apiUrl}` : 'The worker did not start polling');
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
 }
 
 const env: NodeJS.ProcessEnv = { ...process.env };
@@ -78,6 +112,11 @@ if (!config.TRIBUTARY_ADMIN_KEY) {
 
 let temporalUi = '(external cluster: use its own UI)';
 try {
+  const taken = await takenPorts();
+  if (taken.length > 0) {
+    for (const line of taken) say(line);
+    process.exit(1);
+  }
   if (config.embeddedTemporal) {
     const cliPath = await findOrBuildTemporalCli({
       explicitPath: config.TEMPORAL_CLI_PATH,
@@ -96,10 +135,10 @@ try {
     env.TEMPORAL_ADDRESS = devServer.address;
     temporalUi = `http://localhost:${config.TEMPORAL_UI_PORT}`;
   }
-  startProcess('worker', 'worker/main.ts', env, WORKER_NODE_FLAGS);
-  startProcess('api', 'api/main.ts', env);
+  worker = startProcess('worker', 'worker/main.ts', env, WORKER_NODE_FLAGS);
+  api = startProcess('api', 'api/main.ts', env);
   const apiUrl = `http://localhost:${config.PORT}`;
-  await waitForApi(apiUrl, 60_000);
+  await waitUntilReady(worker, apiUrl, 120_000);
   say('Tributary is running');
   say(`  API:          ${apiUrl}`);
   say(`  API docs:     ${apiUrl}/docs  (OpenAPI: ${apiUrl}/openapi.json)`);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -16,10 +16,39 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
 }
 
+/** The dev server's default bind address. */
+export const DEV_SERVER_IP = '127.0.0.1';
+
+/** How long the dev server has to stop after SIGTERM before it is killed. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * A small Node process between the caller and the Go binary, which cannot notice its parent dying:
+ * the IPC channel to the caller closes however the caller ends, kill -9 included, and the guard then
+ * stops the server as it does on SIGTERM.
+ */
+const guardScript = `
+const { spawn } = require('node:child_process');
+const [cliPath, ...args] = process.argv.slice(1);
+const server = spawn(cliPath, args, { stdio: 'inherit' });
+let killer;
+const stop = () => {
+  server.kill('SIGTERM');
+  killer ??= setTimeout(() => server.kill('SIGKILL'), ${STOP_GRACE_MS});
+};
+process.on('disconnect', stop);
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+server.on('error', (error) => {
+  console.error(error.message);
+  process.exit(1);
+});
+server.on('exit', (code) => process.exit(code ?? 1));
+`;
+
 export interface DevServer {
   readonly address: string;
   readonly uiUrl: string;
-  readonly process: ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -29,7 +58,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
     'server',
     'start-dev',
     '--ip',
-    options.ip ?? '127.0.0.1',
+    options.ip ?? DEV_SERVER_IP,
     '--port',
     String(options.port),
     '--ui-port',
@@ -47,9 +76,16 @@ export function devServerArgs(options: DevServerOptions): string[] {
   return args;
 }
 
-/** Starts the dev server and resolves once its frontend answers; rejects with its output if it dies first. */
+/**
+ * Starts the dev server and resolves once its frontend answers; rejects with its output if it dies first.
+ * The server stops when the calling process ends, however it ends. It runs in its own process group,
+ * so a Ctrl-C in the terminal does not reach it: the caller decides when it stops.
+ */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
-  const child = spawn(options.cliPath, devServerArgs(options), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', guardScript, '--', options.cliPath, ...devServerArgs(options)], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: true,
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
@@ -57,13 +93,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const address = `${options.ip ?? '127.0.0.1'}:${options.port}`;
+  const address = `${options.ip ?? DEV_SERVER_IP}:${options.port}`;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
+    // Not SIGKILL: the guard would die and leave the server running. The guard kills it if need be.
     child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
-    clearTimeout(killer);
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
@@ -72,7 +107,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       throw new Error(`The Temporal dev server exited with code ${child.exitCode}:\n${output.slice(-3000)}`);
     }
     if (await answers(address)) {
-      return { address, uiUrl: `http://${options.ip ?? '127.0.0.1'}:${options.uiPort}`, process: child, stop };
+      return { address, uiUrl: `http://${options.ip ?? DEV_SERVER_IP}:${options.uiPort}`, stop };
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const projectRoot = path.resolve(import.meta.dirname, '..');
@@ -11,12 +11,23 @@ export interface RunningProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs one of the project's entry points under the same Node as the tests (and the benchmarks). */
-export function runEntryPoint(entry: string, env: NodeJS.ProcessEnv, args: string[] = [], nodeFlags: string[] = []): RunningProcess {
+/**
+ * Runs one of the project's entry points under the same Node as the tests (and the benchmarks).
+ * `ownProcessGroup` starts it as a terminal starts a foreground command, so that `interrupt` can send
+ * it a Ctrl-C without reaching the test runner.
+ */
+export function runEntryPoint(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  nodeFlags: string[] = [],
+  { ownProcessGroup = false } = {},
+): RunningProcess {
   const child = spawn(process.execPath, [...nodeFlags, path.join(projectRoot, entry), ...args], {
     cwd: projectRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownProcessGroup,
   });
   let output = '';
   const listeners = new Set<() => void>();
@@ -59,19 +70,29 @@ export function runEntryPoint(entry: string, env: NodeJS.ProcessEnv, args: strin
   };
 }
 
-/** Every descendant pid of a process, from `ps`. */
-export function descendants(pid: number): number[] {
-  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+/** SIGINT to the process group of `running` (started with `ownProcessGroup`), as Ctrl-C in a terminal sends it. */
+export function interrupt(running: RunningProcess): void {
+  // A pid of 0 would signal the caller's own group.
+  if (!running.child.pid) throw new Error('the process has no pid');
+  process.kill(-running.child.pid, 'SIGINT');
+}
+
+/** Every descendant pid of a process, from `ps`; with `command`, only those whose command line matches it. */
+export function descendants(pid: number, command?: RegExp): number[] {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
     .trim()
     .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+    .map((line) => {
+      const [, child = '', ppid = '', args = ''] = /^\s*(\d+)\s+(\d+)\s*(.*)$/.exec(line) ?? [];
+      return { child: Number(child), ppid: Number(ppid), args };
+    });
   const found: number[] = [];
   const queue = [pid];
   while (queue.length > 0) {
     const parent = queue.shift();
-    for (const [child, ppid] of table) {
+    for (const { child, ppid, args } of table) {
       if (ppid === parent) {
-        found.push(child);
+        if (!command || command.test(args)) found.push(child);
         queue.push(child);
       }
     }
@@ -82,10 +103,12 @@ export function descendants(pid: number): number[] {
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  // A zombie has exited; only its status is still waiting for a parent (init, for an orphan) to collect it.
+  const state = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
+  return state !== '' && !state.startsWith('Z');
 }
 
 /**

@@ -27,6 +27,9 @@ export async function bundleWorkflowsInChildProcess(outputDirectory: string): Pr
   return { codePath };
 }
 
+/** How long running activities may take to finish once the worker is asked to stop. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
 export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -42,6 +45,6 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
     activities: createActivities(options.dependencies),
-    shutdownGraceTime: '10 seconds',
+    shutdownGraceTime: SHUTDOWN_GRACE_MS,
   });
 }

@@ -9,13 +9,20 @@ import { createDatabase, databaseTarget } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { connectWorkerConnection } from '../temporal/connection.ts';
 import { buildActivityDependencies } from './activity-dependencies.ts';
-import { bundleWorkflowsInChildProcess, createWorker } from './create-worker.ts';
+import { bundleWorkflowsInChildProcess, createWorker, SHUTDOWN_GRACE_MS } from './create-worker.ts';
+
+/** Once the supervisor is gone, the most the worker waits for its activities before it exits. */
+const SUPERVISOR_GONE_EXIT_MS = SHUTDOWN_GRACE_MS + 5_000;
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'worker');
+// Under `npm start` an IPC channel links this process to the supervisor and closes however the
+// supervisor ends, kill -9 included, so no orphan worker is left. Until it polls there is nothing to drain.
+const exitEarly = () => process.exit(1);
+process.once('disconnect', exitEarly);
 Runtime.install({ logger: temporalLogger(logger) });
 
-const db = createDatabase(databaseTarget(config));
+const db = createDatabase(databaseTarget(config), { logger });
 await migrateToLatest(db);
 const connection = await connectWorkerConnection(config);
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -38,9 +45,22 @@ const worker = await createWorker({
 
 // The worker has read the bundle; the file is not needed any more.
 if ('codePath' in workflowBundle) rmSync(workflowBundle.codePath, { force: true });
-logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
 // The SDK's runtime shuts the worker down on SIGINT and SIGTERM, letting running activities finish.
-await worker.run();
+const running = worker.run();
+const stopWithSupervisor = () => {
+  logger.warn('supervisor gone; worker stopping');
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  // Running activities get the shutdown grace time; past it, nothing is worth staying for.
+  setTimeout(() => process.exit(1), SUPERVISOR_GONE_EXIT_MS).unref();
+};
+process.off('disconnect', exitEarly);
+process.once('disconnect', stopWithSupervisor);
+// run() has started the pollers by the time it returns; `npm start` reports ready on this message.
+logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+process.send?.('ready');
+await running;
+// The listener holds the IPC channel open, which would keep this process alive.
+process.off('disconnect', stopWithSupervisor);
 await connection.close();
 await db.destroy();
 logger.info('worker stopped');
