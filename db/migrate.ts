@@ -17,6 +17,9 @@ const migrations: Record<string, Migration> = {
   '006_job_kinds_failures_versions': jobKindsFailuresVersions,
 };
 
+/** The names of the migrations this build carries, in the order they apply. */
+export const migrationNames = Object.keys(migrations);
+
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /**

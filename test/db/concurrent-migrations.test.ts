@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase, type DatabaseTarget } from '../../db/database.ts';
+import { migrationNames } from '../../db/migrate.ts';
 import { runEntryPoint } from '../../tools/processes.ts';
 
 const PROCESSES = 4;
@@ -46,13 +47,7 @@ describe('migrations started by several processes at once', () => {
       const dataDir = path.join(root, `round-${round}`);
       const { codes, output } = await migrateAtOnce({ TRIBUTARY_DATA_DIR: dataDir });
       expect(codes, output).toEqual(Array(PROCESSES).fill(0));
-      expect(await appliedMigrations({ kind: 'sqlite', filename: path.join(dataDir, 'tributary.sqlite') })).toEqual([
-        '001_initial',
-        '002_credentials',
-        '003_sync',
-        '004_document_search',
-        '005_drop_api_key_last_used',
-      ]);
+      expect(await appliedMigrations({ kind: 'sqlite', filename: path.join(dataDir, 'tributary.sqlite') })).toEqual(migrationNames);
     }
   });
 
@@ -68,13 +63,7 @@ describe('migrations started by several processes at once', () => {
         url.pathname = `/${name}`;
         const { codes, output } = await migrateAtOnce({ DATABASE_URL: url.toString(), TRIBUTARY_DATA_DIR: path.join(root, 'pg') });
         expect(codes, output).toEqual(Array(PROCESSES).fill(0));
-        expect(await appliedMigrations({ kind: 'postgres', url: url.toString() })).toEqual([
-          '001_initial',
-          '002_credentials',
-          '003_sync',
-          '004_document_search',
-          '005_drop_api_key_last_used',
-        ]);
+        expect(await appliedMigrations({ kind: 'postgres', url: url.toString() })).toEqual(migrationNames);
       }
     } finally {
       await admin.end();
