@@ -9,16 +9,19 @@ export type SyncControl = 'cancel' | 'resync';
 
 const signals = { cancel: cancelSignal, resync: resyncSignal } as const;
 
-/** Signals a running sync to stop (`cancel`) or to start over as a full sync (`resync`). */
+/** Tells a running job to stop (`cancel`), or a running sync to start over as a full sync (`resync`). */
 export async function controlSync(deps: AppDependencies, workspaceId: string, connectorId: string, jobId: string, action: SyncControl): Promise<SyncJob> {
   const row = await requireSyncJobRow(deps, workspaceId, connectorId, jobId);
   if (!activeSyncStatuses.includes(row.status as never) || !row.workflow_id) {
     throw new AppError('conflict', `Sync job ${jobId} is ${row.status}; only an active sync can be ${action === 'cancel' ? 'canceled' : 'restarted'}`);
   }
+  if (row.kind === 'prune' && action === 'resync') throw new AppError('conflict', `Job ${jobId} is a prune; only a sync can be restarted`);
   if (action === 'cancel' && !(await changeSyncJobStatus(deps.db, jobId, 'canceling', { now: deps.now().toISOString() }))) {
     throw new AppError('conflict', `Sync job ${jobId} ended before it could be canceled`);
   }
-  // Signals go by workflow id only, so they reach the latest run after continue-as-new.
-  await deps.temporal.workflow.getHandle(row.workflow_id).signal(signals[action]);
+  const workflow = deps.temporal.workflow.getHandle(row.workflow_id);
+  // A prune stops by cancellation; a sync by its signals, which go by workflow id only and so reach
+  // the latest run after continue-as-new.
+  await (row.kind === 'prune' ? workflow.cancel() : workflow.signal(signals[action]));
   return liveSyncJob(deps, (await findSyncJobRow(deps.db, jobId)) ?? row);
 }

@@ -103,8 +103,21 @@ describe.each(dialects)('sync, prune and delete of one connector on %s', (dialec
     const refused = await plane.request('POST', `/v1/connectors/${id}/sync`, { body: { mode: 'full' } });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'conflict', details: { jobId: prune.jobId } });
+    const restart = await plane.request('POST', `/v1/connectors/${id}/sync/${prune.jobId}/resync`);
+    expect(restart.status).toBe(409);
+    expect(restart.body.error.message).toContain('is a prune');
     const finished = await waitForSync(plane, id, prune.jobId);
     expect(finished).toMatchObject({ kind: 'prune', status: 'succeeded', progress: { collected: ROWS, deleted: 0 } });
+    expect(await rowsOf('documents', id)).toBe(ROWS);
+  });
+
+  it('cancels a prune through the API, which stops it before it removes anything', async () => {
+    const id = await slowConnector('Prune canceled');
+    await waitForSync(plane, id, await sync(id));
+    const prune = await runPruneSchedule(id);
+    const canceled = await plane.request('POST', `/v1/connectors/${id}/sync/${prune.jobId}/cancel`);
+    expect(canceled.status).toBe(202);
+    expect(await waitForSync(plane, id, prune.jobId)).toMatchObject({ kind: 'prune', status: 'canceled' });
     expect(await rowsOf('documents', id)).toBe(ROWS);
   });
 
