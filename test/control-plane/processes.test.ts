@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { startEnv } from '../support/start-env.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { call, createTestApp, createTestKey, testSecretKey, type TestApp } from '../support/api.ts';
 import { eventually } from '../support/control-plane.ts';
@@ -280,21 +281,6 @@ describe('npm start supervises its processes', () => {
     });
   });
 });
-
-/** The environment of `npm start` on its own data dir and free ports, with the embedded dev server. */
-async function startEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    LOG_LEVEL: 'info',
-    TEMPORAL_CLI_PATH: inject('temporalCliPath'),
-    TRIBUTARY_DATA_DIR: dataDir,
-    PORT: String(await freePort()),
-    TEMPORAL_DEV_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    ...extra,
-  };
-}
 
 /** `npm start` in its own process group, as a terminal runs it, once it says it is running. */
 async function startTributary(env: NodeJS.ProcessEnv): Promise<RunningProcess> {

@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startEnv } from '../../support/start-env.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SyncJob } from '../../../domain/sync-job.ts';
 import { workflowIds } from '../../../domain/workflow-ids.ts';
-import { freePort } from '../../../tools/ports.ts';
 import { descendants, exitWithin, interrupt, isAlive, runEntryPoint, survivors, type RunningProcess } from '../../../tools/processes.ts';
 import { startFakeSite, type FakeSite } from '../../support/fake-site.ts';
-import { connectTestClient } from '../../support/temporal.ts';
+import { connectTestClient, countRetriedSyncPages } from '../../support/temporal.ts';
 
 /** The fake site's pages besides its extra ones: '/d' comes from the sitemap; '/private/secret' is refused by robots.txt. */
 const SITE_FIXED_PAGES = ['/', '/a', '/b', '/c', '/d'];
@@ -71,7 +71,11 @@ async function crawlAcrossRestart(label: string, stop: (stack: Stack) => Promise
   sites.push(site);
   const extra = Array.from({ length: SITE_PAGES - SITE_FIXED_PAGES.length }, (_, index) => `/extra/${index}`);
   const pages = [...SITE_FIXED_PAGES, ...extra].map((page) => `${site.url}${page}`);
-  const env = await stackEnv(path.join(root, label.replace(/\W+/g, '-')));
+  const env = await startEnv(path.join(root, label.replace(/\W+/g, '-')), {
+    TRIBUTARY_ADMIN_KEY: `trb_stack-restart-${randomUUID()}`,
+    // The fake site listens on loopback.
+    TRIBUTARY_ALLOWED_HOSTS: '127.0.0.0/8,localhost',
+  });
   const adminKey = env.TRIBUTARY_ADMIN_KEY!;
 
   const first = await startStack(env);
@@ -126,23 +130,6 @@ async function crawlAcrossRestart(label: string, stop: (stack: Stack) => Promise
   return { retried };
 }
 
-/** The environment of `npm start` on its own data dir, free ports, the embedded dev server and a known admin key. */
-async function stackEnv(dataDir: string): Promise<NodeJS.ProcessEnv> {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    LOG_LEVEL: 'info',
-    TEMPORAL_CLI_PATH: inject('temporalCliPath'),
-    TRIBUTARY_DATA_DIR: dataDir,
-    TRIBUTARY_ADMIN_KEY: `trb_stack-restart-${randomUUID()}`,
-    // The fake site listens on loopback.
-    TRIBUTARY_ALLOWED_HOSTS: '127.0.0.0/8,localhost',
-    PORT: String(await freePort()),
-    TEMPORAL_DEV_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-  };
-}
-
 /** `npm start` in its own process group, as a terminal runs it, once it says it is running. */
 async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   const start = runEntryPoint('scripts/start.ts', env, [], [], { ownProcessGroup: true });
@@ -189,20 +176,11 @@ async function storedIds(stack: Stack, key: string, connectorId: string): Promis
   return ids;
 }
 
-/** Pages of the workflow whose started attempt was not the first. */
+/** Retried pages of the workflow, asked of the restarted stack's own dev server. */
 async function retriedPages(temporalAddress: string, workflowId: string): Promise<number> {
   const client = await connectTestClient(temporalAddress);
   try {
-    const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    const types = new Map<string, string>();
-    let retried = 0;
-    for (const event of history.events ?? []) {
-      const scheduled = event.activityTaskScheduledEventAttributes;
-      if (scheduled) types.set(String(event.eventId), scheduled.activityType?.name ?? '');
-      const started = event.activityTaskStartedEventAttributes;
-      if (started && types.get(String(started.scheduledEventId)) === 'syncPage' && (started.attempt ?? 1) > 1) retried += 1;
-    }
-    return retried;
+    return await countRetriedSyncPages(client, workflowId);
   } finally {
     await client.connection.close();
   }

@@ -12,7 +12,7 @@ import { call, createTestApp, createTestKey, testSecretKey, type TestApp } from 
 import { createTestDatabase, dialects, type Dialect, type TestDatabase } from '../../support/databases.ts';
 import { startFakeSite } from '../../support/fake-site.ts';
 import { writeTextFiles } from '../../support/fixtures.ts';
-import { connectTestClient } from '../../support/temporal.ts';
+import { connectTestClient, countRetriedSyncPages } from '../../support/temporal.ts';
 
 const FILES = 20_000;
 const KILL_POINTS = [0.25, 0.5, 0.75];
@@ -251,16 +251,7 @@ async function openPlane(dialect: Dialect): Promise<Plane> {
     },
 
     async retriedPages(jobId) {
-      const history = await client.workflow.getHandle(await workflowId(jobId)).fetchHistory();
-      const types = new Map<string, string>();
-      let retried = 0;
-      for (const event of history.events ?? []) {
-        const scheduled = event.activityTaskScheduledEventAttributes;
-        if (scheduled) types.set(String(event.eventId), scheduled.activityType?.name ?? '');
-        const started = event.activityTaskStartedEventAttributes;
-        if (started && types.get(String(started.scheduledEventId)) === 'syncPage' && (started.attempt ?? 1) > 1) retried += 1;
-      }
-      return retried;
+      return countRetriedSyncPages(client, await workflowId(jobId));
     },
 
     async killPageRunner(jobId, candidates) {
