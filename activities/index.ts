@@ -1,6 +1,7 @@
 import { createConnectorActivities } from './connector-activities.ts';
 import { createCredentialActivities } from './credential-activities.ts';
 import type { ActivityDependencies } from './dependencies.ts';
+import { createPruneActivities } from './prune-activities.ts';
 import { createScheduleActivities } from './schedule-activities.ts';
 import { createSyncActivities } from './sync-activities.ts';
 
@@ -11,6 +12,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createScheduleActivities(dependencies),
     ...createCredentialActivities(dependencies),
     ...createSyncActivities(dependencies),
+    ...createPruneActivities(dependencies),
   };
 }
 

@@ -1,31 +1,16 @@
-import { ApplicationFailure, CancelledFailure, Context, log } from '@temporalio/activity';
-import { findConnectorDefinition } from '../connectors/registry.ts';
-import { SourceHttpError, SourceRefusedError } from '../connectors/http/source-errors.ts';
-import type { Checkpoint, Source } from '../connectors/source.ts';
+import { Context, log } from '@temporalio/activity';
+import type { Checkpoint } from '../connectors/source.ts';
 import { resetFrontier } from '../db/repositories/crawl-frontier.ts';
 import { listSyncFailures, recordSyncFailures, type SyncFailure } from '../db/repositories/sync-failures.ts';
-import type { Connector } from '../domain/connector.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
-import { deleteDocumentsNotSeenBy, markDocumentsSeen, upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
-import {
-  changeSyncJobStatus,
-  commitSyncPage,
-  countersOf,
-  findSyncJobRow,
-  openSyncJob,
-  recordDeleted,
-  recordPrune,
-  restartSyncJob,
-} from '../db/repositories/sync-jobs.ts';
+import { deleteDocumentsNotSeenBy, upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
+import { changeSyncJobStatus, commitSyncPage, countersOf, findSyncJobRow, openSyncJob, recordDeleted, restartSyncJob } from '../db/repositories/sync-jobs.ts';
 import { newId } from '../domain/ids.ts';
 import type { SyncCounters, SyncJobKind, SyncMode, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
-import { OAuthExchangeError } from '../oauth/client.ts';
-import { openFreshCredential } from '../oauth/fresh-credential.ts';
 import { parseDocument, preparedDocument } from '../sync/parse-document.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { failureTypes, nonRetryable } from './failures.ts';
-import { createSourcePorts } from './source-ports.ts';
-import type { StagedCrawlFrontier } from './staged-crawl-frontier.ts';
+import { classifySourceError, createConnectorSourceOpener } from './connector-source.ts';
 
 /** What a sync run carries from page to page; small, since it travels through workflow history. */
 export interface SyncState {
@@ -44,6 +29,7 @@ class PageAlreadyCommitted extends Error {}
 
 export function createSyncActivities(deps: ActivityDependencies) {
   const { db, now } = deps;
+  const openConnectorSource = createConnectorSourceOpener(deps);
 
   async function stateOf(jobId: string): Promise<SyncState & { status: SyncStatus }> {
     const row = await findSyncJobRow(db, jobId);
@@ -58,35 +44,6 @@ export function createSyncActivities(deps: ActivityDependencies) {
       startedAt: row.started_at,
       status: row.status as SyncStatus,
     };
-  }
-
-  /**
-   * The connector's source, opened with its fresh credential, and the crawl frontier it changes (to
-   * commit with the page); undefined when its type cannot read yet.
-   */
-  async function openConnectorSource(
-    connector: Connector,
-    jobId: string,
-    since: string | null,
-    heartbeat: () => void,
-  ): Promise<{ source: Source; frontier: StagedCrawlFrontier } | undefined> {
-    const definition = findConnectorDefinition(connector.type);
-    if (!definition?.openSource) return undefined;
-    const ports = createSourcePorts(db, { connectorId: connector.id, jobId });
-    const source = definition.openSource({
-      config: connector.config,
-      credential: connector.credentialId ? await openFreshCredential(deps, connector.credentialId) : undefined,
-      fetch: deps.fetch,
-      policy: deps.policy,
-      connectorId: connector.id,
-      jobId,
-      since,
-      ...ports,
-      environment: deps.environment,
-      heartbeat,
-      signal: Context.current().cancellationSignal,
-    });
-    return { source, frontier: ports.crawlFrontier };
   }
 
   async function everyItemFailedReason(jobId: string, failed: number): Promise<string> {
@@ -150,11 +107,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
       const connector = await findConnector(db, job.connector_id);
       if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${job.connector_id} was deleted`);
       const context = Context.current();
-      const opened = await openConnectorSource(connector, job.id, job.mode === 'incremental' ? job.since : null, () =>
-        context.heartbeat({ page: input.page }),
-      ).catch((error: unknown) => {
-        throw classifySourceError(error, connector);
-      });
+      const opened = await openConnectorSource(connector, job.id, job.mode === 'incremental' ? job.since : null, () => context.heartbeat({ page: input.page }));
       if (!opened) throw nonRetryable(failureTypes.sourceUnavailable, `Syncing ${connector.type} connectors is not available yet`);
       const { source, frontier } = opened;
       let page;
@@ -190,8 +143,9 @@ export function createSyncActivities(deps: ActivityDependencies) {
       }
       delta.failed = failures.length;
       context.heartbeat({ page: input.page });
-      try {
-        await db.transaction().execute(async (trx) => {
+      const committed = await db
+        .transaction()
+        .execute(async (trx) => {
           const at = now().toISOString();
           const stored = await upsertDocuments(
             trx,
@@ -200,7 +154,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
           );
           delta.indexed = stored.indexed;
           delta.unchanged = stored.unchanged;
-          const committed = await commitSyncPage(trx, {
+          const pageCommitted = await commitSyncPage(trx, {
             jobId: job.id,
             page: input.page,
             delta,
@@ -208,61 +162,30 @@ export function createSyncActivities(deps: ActivityDependencies) {
             total: page.total ?? null,
             now: at,
           });
-          if (!committed) throw new PageAlreadyCommitted();
+          if (!pageCommitted) throw new PageAlreadyCommitted();
           // The crawl's progress and the page's failures commit with the page, so a page that never
           // commits is fetched again in full by its retry.
           await frontier.commit(trx);
           await recordSyncFailures(trx, { jobId: job.id, connectorId: connector.id, now: at }, failures);
+          return true;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof PageAlreadyCommitted) return false;
+          throw error;
         });
-      } catch (error) {
-        if (!(error instanceof PageAlreadyCommitted)) throw error;
-        return current();
-      }
-      for (const failure of failures) {
-        log.warn('Sync item failed', { jobId: job.id, connectorId: connector.id, externalId: failure.externalId, stage: failure.stage, error: failure.error });
+      // A page an earlier attempt committed logged its failures then.
+      if (committed) {
+        for (const failure of failures) {
+          log.warn('Sync item failed', {
+            jobId: job.id,
+            connectorId: connector.id,
+            externalId: failure.externalId,
+            stage: failure.stage,
+            error: failure.error,
+          });
+        }
       }
       return current();
-    },
-
-    /**
-     * The work of a prune job: lists the source's ids (no content read), marks them seen by this job
-     * and removes the connector's documents it did not see. The job's own id is the marker, and no
-     * sync runs meanwhile (one active job per connector), so no live document is taken for gone.
-     */
-    async pruneDocuments(input: { jobId: string }): Promise<{ deleted: number; listed: number }> {
-      const job = await findSyncJobRow(db, input.jobId);
-      if (!job) throw nonRetryable(failureTypes.syncJobNotFound, `Sync job ${input.jobId} does not exist`);
-      const connector = await findConnector(db, job.connector_id);
-      if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${job.connector_id} does not exist`);
-      const context = Context.current();
-      const opened = await openConnectorSource(connector, job.id, null, () => context.heartbeat()).catch((error: unknown) => {
-        throw classifySourceError(error, connector);
-      });
-      if (!opened?.source.listIds) {
-        await opened?.source.close?.();
-        throw nonRetryable(failureTypes.sourceUnavailable, `A ${connector.type} connector cannot list its documents, so it cannot be pruned`);
-      }
-      const { source } = opened;
-      const stopIfCanceled = () => {
-        if (context.cancellationSignal.aborted) throw new CancelledFailure('Prune canceled');
-      };
-      let listed = 0;
-      try {
-        for await (const ids of source.listIds!()) {
-          stopIfCanceled();
-          await markDocumentsSeen(db, connector.id, job.id, ids);
-          listed += ids.length;
-          context.heartbeat({ listed });
-        }
-      } catch (error) {
-        throw classifySourceError(error, connector);
-      } finally {
-        await source.close?.();
-      }
-      stopIfCanceled();
-      const deleted = await deleteDocumentsNotSeenBy(db, connector.id, job.id);
-      await recordPrune(db, job.id, { listed, deleted }, now().toISOString());
-      return { deleted, listed };
     },
 
     /** Restarts the job as a full sync from the first page (the `resync` signal). */
@@ -299,22 +222,4 @@ export function createSyncActivities(deps: ActivityDependencies) {
       return stateOf(job.id);
     },
   };
-}
-
-/**
- * 429 waits as long as the source asked; other 5xx retry with backoff. A 401 or 403 to a connector
- * that holds a credential, or a refused token refresh, means the source refused the credential; any
- * other 4xx or refusal stops the sync.
- */
-function classifySourceError(error: unknown, connector: Connector): unknown {
-  if (error instanceof OAuthExchangeError) return nonRetryable(failureTypes.credentialRefused, error.message);
-  if (error instanceof SourceRefusedError) return nonRetryable(failureTypes.sourceRefused, error.message);
-  if (!(error instanceof SourceHttpError)) return error;
-  if (connector.credentialId && (error.status === 401 || error.status === 403)) return nonRetryable(failureTypes.credentialRefused, error.message);
-  if (!error.retryable) return nonRetryable(failureTypes.sourceRefused, error.message);
-  return ApplicationFailure.create({
-    type: failureTypes.sourceBusy,
-    message: error.message,
-    ...(error.retryAfterSeconds !== undefined ? { nextRetryDelay: `${Math.ceil(error.retryAfterSeconds)}s` } : {}),
-  });
 }

@@ -1,0 +1,68 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { SourceHttpError, SourceRefusedError } from '../connectors/http/source-errors.ts';
+import { findConnectorDefinition } from '../connectors/registry.ts';
+import type { Source } from '../connectors/source.ts';
+import type { Connector } from '../domain/connector.ts';
+import { OAuthExchangeError } from '../oauth/client.ts';
+import { openFreshCredential } from '../oauth/fresh-credential.ts';
+import type { ActivityDependencies } from './dependencies.ts';
+import { failureTypes, nonRetryable } from './failures.ts';
+import { createSourcePorts } from './source-ports.ts';
+import type { StagedCrawlFrontier } from './staged-crawl-frontier.ts';
+
+/** Opens connectors' sources for the sync and prune activities. */
+export function createConnectorSourceOpener(deps: ActivityDependencies) {
+  /**
+   * The connector's source, opened with its fresh credential, and the crawl frontier it changes (to
+   * commit with the page); undefined when its type cannot read yet. A credential that cannot be
+   * opened fails as the source's refusal would.
+   */
+  return async function openConnectorSource(
+    connector: Connector,
+    jobId: string,
+    since: string | null,
+    heartbeat: () => void,
+  ): Promise<{ source: Source; frontier: StagedCrawlFrontier } | undefined> {
+    const definition = findConnectorDefinition(connector.type);
+    if (!definition?.openSource) return undefined;
+    const ports = createSourcePorts(deps.db, { connectorId: connector.id, jobId });
+    let credential;
+    try {
+      credential = connector.credentialId ? await openFreshCredential(deps, connector.credentialId) : undefined;
+    } catch (error) {
+      throw classifySourceError(error, connector);
+    }
+    const source = definition.openSource({
+      config: connector.config,
+      credential,
+      fetch: deps.fetch,
+      policy: deps.policy,
+      connectorId: connector.id,
+      jobId,
+      since,
+      ...ports,
+      environment: deps.environment,
+      heartbeat,
+      signal: Context.current().cancellationSignal,
+    });
+    return { source, frontier: ports.crawlFrontier };
+  };
+}
+
+/**
+ * 429 waits as long as the source asked; other 5xx retry with backoff. A 401 or 403 to a connector
+ * that holds a credential, or a refused token refresh, means the source refused the credential; any
+ * other 4xx or refusal stops the sync.
+ */
+export function classifySourceError(error: unknown, connector: Connector): unknown {
+  if (error instanceof OAuthExchangeError) return nonRetryable(failureTypes.credentialRefused, error.message);
+  if (error instanceof SourceRefusedError) return nonRetryable(failureTypes.sourceRefused, error.message);
+  if (!(error instanceof SourceHttpError)) return error;
+  if (connector.credentialId && (error.status === 401 || error.status === 403)) return nonRetryable(failureTypes.credentialRefused, error.message);
+  if (!error.retryable) return nonRetryable(failureTypes.sourceRefused, error.message);
+  return ApplicationFailure.create({
+    type: failureTypes.sourceBusy,
+    message: error.message,
+    ...(error.retryAfterSeconds !== undefined ? { nextRetryDelay: `${Math.ceil(error.retryAfterSeconds)}s` } : {}),
+  });
+}
