@@ -1,3 +1,4 @@
+import type { SyncLimits } from '../config/limits.ts';
 import type { ServerEnvironment } from '../connectors/connector-definition.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import type { HttpFetch } from '../net/guarded-fetch.ts';
@@ -25,4 +26,5 @@ export interface ActivityDependencies {
   readonly fetch: HttpFetch;
   /** Server settings sources obey (upload folders' roots). */
   readonly environment: ServerEnvironment;
+  readonly limits: SyncLimits;
 }

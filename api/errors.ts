@@ -12,6 +12,9 @@ export const httpStatusOf: Record<ErrorCode, ContentfulStatusCode> = {
   conflict: 409,
   schedule_conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  quota_exceeded: 413,
+  too_many_requests: 429,
   credential_check_failed: 422,
   schedule_creation_failed: 503,
   schedule_update_failed: 503,
@@ -27,7 +30,7 @@ const retryAfterSecondsOf: Partial<Record<ErrorCode, number>> = {
 };
 
 export function errorResponse(c: Context, error: AppError) {
-  const retryAfter = retryAfterSecondsOf[error.code];
+  const retryAfter = error.retryAfterSeconds ?? retryAfterSecondsOf[error.code];
   return c.json(
     { error: { code: error.code, message: error.message, details: error.details ?? null } },
     httpStatusOf[error.code],

@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { loadConfigOrExit } from '../config/env.ts';
+import { apiLimitsOf } from '../config/limits.ts';
 import { createLogger } from '../config/logger.ts';
 import { resolveSecretKey } from '../config/local-secrets.ts';
 import { createSecretCipher } from '../secrets/cipher.ts';
@@ -37,6 +38,7 @@ const app = createApp({
   directoryRoots: config.TRIBUTARY_DIRECTORY_ROOTS,
   publicUrl: config.publicUrl,
   fetch: createGuardedFetch(new AddressPolicy(config.TRIBUTARY_ALLOWED_HOSTS)),
+  limits: apiLimitsOf(config),
 });
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { ApiLimits } from '../config/limits.ts';
 import type { Logger } from '../config/logger.ts';
 import type { HttpFetch } from '../net/guarded-fetch.ts';
 import type { Db } from '../db/database.ts';
@@ -20,4 +21,5 @@ export interface AppDependencies {
   readonly publicUrl: string;
   /** Outbound requests (OAuth token exchanges) obey TRIBUTARY_ALLOWED_HOSTS. */
   readonly fetch: HttpFetch;
+  readonly limits: ApiLimits;
 }

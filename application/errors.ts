@@ -9,6 +9,9 @@ export const errorCodes = [
   'conflict',
   'schedule_conflict',
   'payload_too_large',
+  'unsupported_media_type',
+  'quota_exceeded',
+  'too_many_requests',
   'credential_check_failed',
   'schedule_creation_failed',
   'schedule_update_failed',
@@ -27,10 +30,13 @@ export class AppError extends Error {
   override name = 'AppError';
   readonly code: ErrorCode;
   readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  /** Seconds the client should wait before trying again, sent as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(code: ErrorCode, message: string, details?: unknown, options: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

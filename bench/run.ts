@@ -7,6 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { pino } from 'pino';
 import { createApp } from '../api/app.ts';
+import { loadConfig } from '../config/env.ts';
+import { apiLimitsOf } from '../config/limits.ts';
 import { AddressPolicy } from '../net/address-policy.ts';
 import { createGuardedFetch } from '../net/guarded-fetch.ts';
 import { createDatabase, type Db, type DatabaseTarget } from '../db/database.ts';
@@ -173,6 +175,7 @@ async function main() {
       directoryRoots: [scratch],
       publicUrl: 'http://127.0.0.1',
       fetch: createGuardedFetch(new AddressPolicy([])),
+      limits: apiLimitsOf(loadConfig({})),
     });
     await ensureWorkspace(database.db, 'bench', 'Bench', new Date());
     const key = generateApiKey();

@@ -2,6 +2,9 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
+const count = z.coerce.number().int().min(1);
+const MiB = 1024 * 1024;
+const bytes = z.coerce.number().int().min(1024);
 const list = z
   .string()
   .default('')
@@ -43,6 +46,19 @@ export const envSchema = z.object({
   TRIBUTARY_ADMIN_KEY: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
   TRIBUTARY_ALLOWED_HOSTS: list,
   TRIBUTARY_DIRECTORY_ROOTS: list,
+  /** A document larger than this is skipped with its reason instead of being read and parsed. */
+  TRIBUTARY_MAX_DOCUMENT_BYTES: bytes.default(25 * MiB),
+  /** The most document content one sync page holds in memory; a page ends early once it is reached. */
+  TRIBUTARY_MAX_PAGE_BYTES: bytes.default(64 * MiB),
+  /** Uploaded files a workspace may keep, in bytes, over all its upload connectors. */
+  TRIBUTARY_UPLOAD_QUOTA_BYTES: bytes.default(1024 * MiB),
+  /** Live-progress streams open at once, over all keys and per API key. */
+  TRIBUTARY_MAX_STREAMS: count.default(200),
+  TRIBUTARY_MAX_STREAMS_PER_KEY: count.default(10),
+  /** A live-progress stream on a job that has not changed for this long is closed; the client may reconnect. */
+  TRIBUTARY_STREAM_IDLE_SECONDS: count.default(600),
+  /** `/metrics` answers only with `Authorization: Bearer <this token>`; without it, `/metrics` is off. */
+  TRIBUTARY_METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { ActivityDependencies } from '../activities/index.ts';
+import type { SyncLimits } from '../config/limits.ts';
 import { AddressPolicy } from '../net/address-policy.ts';
 import { createGuardedFetch } from '../net/guarded-fetch.ts';
 import type { Db } from '../db/database.ts';
@@ -15,6 +16,7 @@ export interface ActivityDependencyOptions {
   previousSecretKeys?: readonly string[];
   allowedHosts: readonly string[];
   directoryRoots: readonly string[];
+  limits: SyncLimits;
 }
 
 /** Builds the activities' dependencies once per worker from configuration and shared clients. */
@@ -30,5 +32,6 @@ export function buildActivityDependencies(options: ActivityDependencyOptions): A
     policy,
     fetch: createGuardedFetch(policy),
     environment: { directoryRoots: options.directoryRoots },
+    limits: options.limits,
   };
 }

@@ -4,6 +4,7 @@ import { Client } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config/env.ts';
 import { resolveSecretKey } from '../config/local-secrets.ts';
+import { syncLimitsOf } from '../config/limits.ts';
 import { createLogger, temporalLogger } from '../config/logger.ts';
 import { createDatabase, databaseTarget } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -40,6 +41,7 @@ const worker = await createWorker({
     previousSecretKeys: config.TRIBUTARY_PREVIOUS_SECRET_KEYS,
     allowedHosts: config.TRIBUTARY_ALLOWED_HOSTS,
     directoryRoots: config.TRIBUTARY_DIRECTORY_ROOTS,
+    limits: syncLimitsOf(config),
   }),
 });
 

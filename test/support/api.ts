@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
 import { createApp } from '../../api/app.ts';
+import { loadConfig } from '../../config/env.ts';
+import { apiLimitsOf, type ApiLimits } from '../../config/limits.ts';
 import type { Db } from '../../db/database.ts';
 import { insertApiKey, ensureWorkspace } from '../../db/repositories/workspaces.ts';
 import { generateApiKey, hashApiKey, type ApiKeyRole } from '../../domain/api-keys.ts';
@@ -14,7 +16,14 @@ export type TestApp = ReturnType<typeof createApp>;
 /** The key the test apps and test workers share, as the API and the worker would. */
 export const testSecretKey = 'test-secret-key-used-only-by-the-test-suite';
 
-export function createTestApp(options: { db: Db; client: Client; taskQueue: string; workflowWaitMs?: number; directoryRoots?: string[] }): TestApp {
+export function createTestApp(options: {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  workflowWaitMs?: number;
+  directoryRoots?: string[];
+  limits?: Partial<ApiLimits>;
+}): TestApp {
   return createApp({
     db: options.db,
     temporal: options.client,
@@ -26,6 +35,7 @@ export function createTestApp(options: { db: Db; client: Client; taskQueue: stri
     directoryRoots: options.directoryRoots ?? [],
     publicUrl: 'http://127.0.0.1:8080',
     fetch: createGuardedFetch(new AddressPolicy(['127.0.0.0/8', 'localhost'])),
+    limits: { ...apiLimitsOf(loadConfig({})), ...options.limits },
   });
 }
 

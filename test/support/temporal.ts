@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { loadConfig } from '../../config/env.ts';
+import { syncLimitsOf, type SyncLimits } from '../../config/limits.ts';
 import type { Db } from '../../db/database.ts';
 import { buildActivityDependencies } from '../../worker/activity-dependencies.ts';
 import { testSecretKey } from './api.ts';
@@ -39,6 +41,7 @@ export async function startTestWorker(options: {
   /** Hosts connectors may reach; loopback by default, where the tests' fake services listen. */
   allowedHosts?: string[];
   directoryRoots?: string[];
+  limits?: Partial<SyncLimits>;
   taskQueue?: string;
   /** A Temporal server of the test's own; the shared dev server otherwise. */
   address?: string;
@@ -53,6 +56,7 @@ export async function startTestWorker(options: {
     secretKey: testSecretKey,
     allowedHosts: options.allowedHosts ?? ['127.0.0.0/8', 'localhost'],
     directoryRoots: options.directoryRoots ?? [],
+    limits: { ...syncLimitsOf(loadConfig({})), ...options.limits },
   });
   const worker = await createWorker({
     connection,

@@ -1,0 +1,43 @@
+import type { Env } from './env.ts';
+
+/** What the API bounds per request and per workspace. */
+export interface ApiLimits {
+  /** Uploaded bytes a workspace may keep over all its upload connectors. */
+  readonly uploadQuotaBytes: number;
+  /** Live-progress streams open at once, in all and per API key. */
+  readonly maxStreams: number;
+  readonly maxStreamsPerKey: number;
+  /** A stream whose job has not changed for this long is closed. */
+  readonly streamIdleMs: number;
+}
+
+/** What a sync page may hold in memory. */
+export interface SyncLimits {
+  /** A document over this size is skipped with its reason, never read whole. */
+  readonly maxDocumentBytes: number;
+  /** A page stops taking documents once their content reaches this many bytes. */
+  readonly maxPageBytes: number;
+}
+
+type LimitSettings = Pick<
+  Env,
+  | 'TRIBUTARY_UPLOAD_QUOTA_BYTES'
+  | 'TRIBUTARY_MAX_STREAMS'
+  | 'TRIBUTARY_MAX_STREAMS_PER_KEY'
+  | 'TRIBUTARY_STREAM_IDLE_SECONDS'
+  | 'TRIBUTARY_MAX_DOCUMENT_BYTES'
+  | 'TRIBUTARY_MAX_PAGE_BYTES'
+>;
+
+export function apiLimitsOf(env: LimitSettings): ApiLimits {
+  return {
+    uploadQuotaBytes: env.TRIBUTARY_UPLOAD_QUOTA_BYTES,
+    maxStreams: env.TRIBUTARY_MAX_STREAMS,
+    maxStreamsPerKey: env.TRIBUTARY_MAX_STREAMS_PER_KEY,
+    streamIdleMs: env.TRIBUTARY_STREAM_IDLE_SECONDS * 1000,
+  };
+}
+
+export function syncLimitsOf(env: LimitSettings): SyncLimits {
+  return { maxDocumentBytes: env.TRIBUTARY_MAX_DOCUMENT_BYTES, maxPageBytes: env.TRIBUTARY_MAX_PAGE_BYTES };
+}
