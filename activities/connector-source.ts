@@ -3,6 +3,7 @@ import { SourceHttpError, SourceRefusedError } from '../connectors/http/source-e
 import { findConnectorDefinition } from '../connectors/registry.ts';
 import type { Source } from '../connectors/source.ts';
 import type { Connector } from '../domain/connector.ts';
+import { BlockedAddressError } from '../net/guarded-fetch.ts';
 import { OAuthExchangeError } from '../oauth/client.ts';
 import { openFreshCredential } from '../oauth/fresh-credential.ts';
 import type { ActivityDependencies } from './dependencies.ts';
@@ -42,6 +43,7 @@ export function createConnectorSourceOpener(deps: ActivityDependencies) {
       since,
       ...ports,
       environment: deps.environment,
+      limits: deps.limits,
       heartbeat,
       signal: Context.current().cancellationSignal,
     });
@@ -50,13 +52,13 @@ export function createConnectorSourceOpener(deps: ActivityDependencies) {
 }
 
 /**
- * 429 waits as long as the source asked; other 5xx retry with backoff. A 401 or 403 to a connector
- * that holds a credential, or a refused token refresh, means the source refused the credential; any
- * other 4xx or refusal stops the sync.
+ * 429 waits as long as the source asked; other 5xx and network failures retry with backoff. A 401 or
+ * 403 to a connector that holds a credential, or a refused token refresh, means the source refused the
+ * credential; any other 4xx, refusal or address the policy refuses stops the sync.
  */
 export function classifySourceError(error: unknown, connector: Connector): unknown {
   if (error instanceof OAuthExchangeError) return nonRetryable(failureTypes.credentialRefused, error.message);
-  if (error instanceof SourceRefusedError) return nonRetryable(failureTypes.sourceRefused, error.message);
+  if (error instanceof SourceRefusedError || error instanceof BlockedAddressError) return nonRetryable(failureTypes.sourceRefused, error.message);
   if (!(error instanceof SourceHttpError)) return error;
   if (connector.credentialId && (error.status === 401 || error.status === 403)) return nonRetryable(failureTypes.credentialRefused, error.message);
   if (!error.retryable) return nonRetryable(failureTypes.sourceRefused, error.message);

@@ -1,13 +1,13 @@
 import { Context, log } from '@temporalio/activity';
 import type { Checkpoint } from '../connectors/source.ts';
 import { resetFrontier } from '../db/repositories/crawl-frontier.ts';
-import { listSyncFailures, recordSyncFailures, type SyncFailure } from '../db/repositories/sync-failures.ts';
+import { listSyncFailures, recordSyncFailures } from '../db/repositories/sync-failures.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
-import { deleteDocumentsNotSeenBy, upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
+import { deleteDocumentsNotSeenBy, upsertDocuments } from '../db/repositories/documents.ts';
 import { changeSyncJobStatus, commitSyncPage, countersOf, findSyncJobRow, openSyncJob, recordDeleted, restartSyncJob } from '../db/repositories/sync-jobs.ts';
 import { newId } from '../domain/ids.ts';
 import type { SyncCounters, SyncJobKind, SyncMode, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
-import { parseDocument, preparedDocument } from '../sync/parse-document.ts';
+import { preparePage } from '../sync/prepare-page.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { failureTypes, nonRetryable } from './failures.ts';
 import { classifySourceError, createConnectorSourceOpener } from './connector-source.ts';
@@ -120,28 +120,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
         await source.close?.();
       }
 
-      const failures: SyncFailure[] = (page.failures ?? []).map((failure) => ({ ...failure, stage: 'read' }));
-      const delta: SyncCounters = {
-        collected: page.documents.length + failures.length,
-        parsed: 0,
-        indexed: 0,
-        unchanged: 0,
-        deleted: 0,
-        failed: 0,
-        bytes: 0,
-      };
-      const prepared: PreparedDocument[] = [];
-      for (const document of page.documents) {
-        delta.bytes += typeof document.body === 'string' ? Buffer.byteLength(document.body) : document.body.byteLength;
-        const parsed = await parseDocument(document);
-        if (!parsed.ok) {
-          failures.push({ externalId: document.externalId, stage: 'parse', error: parsed.error });
-          continue;
-        }
-        delta.parsed += 1;
-        prepared.push(preparedDocument(document, parsed));
-      }
-      delta.failed = failures.length;
+      const { documents, failures, sanitized, delta } = await preparePage(page, deps.limits);
       context.heartbeat({ page: input.page });
       const committed = await db
         .transaction()
@@ -150,7 +129,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
           const stored = await upsertDocuments(
             trx,
             { workspaceId: connector.workspaceId, collection: connector.collection, connectorId: connector.id, jobId: job.id, now: at },
-            prepared,
+            documents,
           );
           delta.indexed = stored.indexed;
           delta.unchanged = stored.unchanged;
@@ -175,8 +154,11 @@ export function createSyncActivities(deps: ActivityDependencies) {
         });
       // A page an earlier attempt committed logged its failures then.
       if (committed) {
+        for (const externalId of sanitized) {
+          log.warn('Sync item stored with NUL characters or broken UTF-16 removed', { jobId: job.id, connectorId: connector.id, externalId });
+        }
         for (const failure of failures) {
-          log.warn('Sync item failed', {
+          log.warn(failure.stage === 'skip' ? 'Sync item skipped' : 'Sync item failed', {
             jobId: job.id,
             connectorId: connector.id,
             externalId: failure.externalId,

@@ -1,11 +1,13 @@
+import { loadConfig } from '../config/env.ts';
+import { syncLimitsOf, type SyncLimits } from '../config/limits.ts';
 import type { Db } from '../db/database.ts';
-import { upsertDocuments, type PreparedDocument } from '../db/repositories/documents.ts';
+import { upsertDocuments } from '../db/repositories/documents.ts';
 import { openUploadSource } from '../connectors/upload/source.ts';
 import type { Checkpoint } from '../connectors/source.ts';
 import { AddressPolicy } from '../net/address-policy.ts';
 import { createGuardedFetch } from '../net/guarded-fetch.ts';
 import { createSourcePorts } from '../activities/source-ports.ts';
-import { parseDocument, preparedDocument } from '../sync/parse-document.ts';
+import { preparePage } from '../sync/prepare-page.ts';
 
 /**
  * The same reads, parsing and upserts as a sync, in a plain loop without Temporal: what the sync
@@ -13,9 +15,11 @@ import { parseDocument, preparedDocument } from '../sync/parse-document.ts';
  */
 export async function baselineSync(
   db: Db,
-  input: { connectorId: string; directory: string; roots: string[] },
+  input: { connectorId: string; directory: string; roots: string[]; limits?: SyncLimits },
 ): Promise<{ documents: number; pageMs: number[] }> {
   const policy = new AddressPolicy([]);
+  // The worker's defaults unless the caller says otherwise, as a sync would run.
+  const limits = input.limits ?? syncLimitsOf(loadConfig({}));
   const source = openUploadSource({
     config: { directory: input.directory },
     credential: undefined,
@@ -26,6 +30,7 @@ export async function baselineSync(
     since: null,
     ...createSourcePorts(db, { connectorId: input.connectorId, jobId: 'baseline' }),
     environment: { directoryRoots: input.roots },
+    limits,
     heartbeat: () => undefined,
     signal: new AbortController().signal,
   });
@@ -35,20 +40,14 @@ export async function baselineSync(
   do {
     const started = performance.now();
     const page = await source.read(checkpoint);
-    const prepared: PreparedDocument[] = [];
-    for (const document of page.documents) {
-      const parsed = await parseDocument(document);
-      if (parsed.ok) {
-        prepared.push(preparedDocument(document, parsed));
-      }
-    }
+    const prepared = await preparePage(page, limits);
     await db
       .transaction()
       .execute((trx) =>
         upsertDocuments(
           trx,
           { workspaceId: 'bench', collection: input.connectorId, connectorId: input.connectorId, jobId: 'baseline', now: new Date().toISOString() },
-          prepared,
+          prepared.documents,
         ),
       );
     documents += page.documents.length;

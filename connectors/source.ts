@@ -1,3 +1,4 @@
+import type { SyncLimits } from '../config/limits.ts';
 import type { CheckContext, ServerEnvironment } from './connector-definition.ts';
 
 /** A document as a source yields it, before parsing. */
@@ -25,6 +26,8 @@ export interface SourcePage {
   total?: number;
   /** Items of this page the source could not deliver (after retries); counted as failed, not fatal. */
   failures?: Array<{ externalId: string; error: string }>;
+  /** Items the source passed over on purpose without reading them (over the document limit); counted as skipped. */
+  skipped?: Array<{ externalId: string; reason: string }>;
 }
 
 /** A URL waiting in a crawl, with how many links away from the start it was found. */
@@ -53,23 +56,27 @@ export interface CrawlFrontier {
   counts(): Promise<{ queued: number; visited: number }>;
 }
 
-/** A file uploaded to the connector through the API. */
+/** A file uploaded to the connector through the API, as listed: its content is read apart. */
 export interface UploadedFile {
   /** Relative path, unique per connector. */
   path: string;
   mimeType: string;
-  content: Uint8Array;
+  size: number;
   updatedAt: string;
 }
 
 /**
- * The files uploaded to one connector, read in path order.
+ * The files uploaded to one connector, listed in path order without their content, which is read
+ * only for the files a page takes.
  * @example
  * const first = await uploadedFiles.list({ afterPath: null, limit: 1000, since: null });
+ * const contents = await uploadedFiles.contents(first.slice(0, 10).map((file) => file.path));
  */
 export interface UploadedFiles {
   /** Files after `afterPath` in path order, only those changed after `since` when it is given. */
   list(query: { afterPath: string | null; limit: number; since: string | null }): Promise<UploadedFile[]>;
+  /** The content of each named file by path; a file deleted since it was listed is absent. */
+  contents(paths: string[]): Promise<Map<string, Uint8Array>>;
   count(): Promise<number>;
 }
 
@@ -87,6 +94,8 @@ export interface ReadContext<Config> extends CheckContext<Config>, SourcePorts {
   /** Start of the previous successful sync, for incremental reads; null for a full read. */
   since: string | null;
   environment: ServerEnvironment;
+  /** What one page may hold in memory: a source that can tell sizes before reading obeys them. */
+  limits: SyncLimits;
   /** Keeps the activity alive while a page takes long; also where cancellation arrives. */
   heartbeat(): void;
   signal: AbortSignal;

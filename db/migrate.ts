@@ -6,6 +6,7 @@ import * as sync from './migrations/003_sync.ts';
 import * as documentSearch from './migrations/004_document_search.ts';
 import * as dropApiKeyLastUsed from './migrations/005_drop_api_key_last_used.ts';
 import * as jobKindsFailuresVersions from './migrations/006_job_kinds_failures_versions.ts';
+import * as skippedSanitizedCounters from './migrations/007_skipped_sanitized_counters.ts';
 
 /** Migrations are listed in code so the bundle and every entry point carry the same set. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '004_document_search': documentSearch,
   '005_drop_api_key_last_used': dropApiKeyLastUsed,
   '006_job_kinds_failures_versions': jobKindsFailuresVersions,
+  '007_skipped_sanitized_counters': skippedSanitizedCounters,
 };
 
 /** The names of the migrations this build carries, in the order they apply. */

@@ -100,6 +100,10 @@ export interface SyncJobsTable {
   unchanged: ColumnType<number, number | undefined, number>;
   deleted: ColumnType<number, number | undefined, number>;
   failed: ColumnType<number, number | undefined, number>;
+  /** Items not indexed on purpose (too large, binary); not failures. */
+  skipped: ColumnType<number, number | undefined, number>;
+  /** Documents stored with NUL characters removed or broken UTF-16 replaced. */
+  sanitized: ColumnType<number, number | undefined, number>;
   /** bigint on PostgreSQL comes back as a string; the repository converts it. */
   bytes: ColumnType<number | string, number | undefined, number>;
   total: ColumnType<number | string | null, number | null | undefined, number | null>;
@@ -140,7 +144,7 @@ export interface SyncFailuresTable {
   seq: number;
   connector_id: string;
   external_id: string;
-  /** Where it failed: `read` (the source could not deliver it) or `parse`. */
+  /** Where it stopped: `read` (the source could not deliver it), `parse`, or `skip` (not indexed on purpose). */
   stage: string;
   error: string;
   created_at: Timestamp;

@@ -35,6 +35,14 @@ export const syncCountersSchema = z.object({
   unchanged: z.number().int(),
   deleted: z.number().int(),
   failed: z.number().int(),
+  skipped: z
+    .number()
+    .int()
+    .meta({ description: 'Items deliberately not indexed (over the size limit, binary content); listed with their reason among the failures, stage `skip`.' }),
+  sanitized: z
+    .number()
+    .int()
+    .meta({ description: 'Documents stored with NUL characters removed or broken UTF-16 replaced, which the database cannot store as they are.' }),
   bytes: z.number().int(),
 });
 export type SyncCounters = z.infer<typeof syncCountersSchema>;
@@ -62,10 +70,17 @@ export const syncJobSchema = z
 
 export type SyncJob = z.infer<typeof syncJobSchema>;
 
+/** Where an item stopped: `read` and `parse` count as failed, `skip` as skipped. */
+export const syncFailureStages = ['read', 'parse', 'skip'] as const;
+export type SyncFailureStage = (typeof syncFailureStages)[number];
+
 export const syncFailureSchema = z
   .object({
     externalId: z.string().meta({ description: 'The source’s id of the item, e.g. its URL or path.' }),
-    stage: z.enum(['read', 'parse']).meta({ description: '`read`: the source could not deliver it; `parse`: its content could not be turned into text.' }),
+    stage: z.enum(syncFailureStages).meta({
+      description:
+        '`read`: the source could not deliver it; `parse`: its content could not be turned into text; `skip`: deliberately not indexed, not a failure (counted as skipped).',
+    }),
     error: z.string(),
     at: z.iso.datetime(),
   })

@@ -4,7 +4,8 @@ import removeMarkdown from 'remove-markdown';
 import type { SourceDocument } from '../connectors/source.ts';
 import { mimeTypeFromName } from '../domain/mime-types.ts';
 
-export type ParseResult = { ok: true; text: string; title: string | null } | { ok: false; error: string };
+/** Text to index; or a failure, counted as failed; or a skip, content deliberately not indexed. */
+export type ParseResult = { ok: true; text: string; title: string | null } | { ok: false; error: string } | { ok: false; skip: string };
 
 const htmlTitle = /<title[^>]*>([^<]*)<\/title>/i;
 
@@ -16,6 +17,31 @@ function asBytes(body: string | Uint8Array): Buffer {
   return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
 }
 
+/** How much of a body the binary sniff looks at. */
+const SNIFF_BYTES = 8192;
+/**
+ * Share of the sniffed characters that may be control characters or invalid UTF-8 before the body
+ * counts as binary: random or compressed bytes score over half, while text with a stray NUL (which
+ * the sync strips) stays far below.
+ */
+const BINARY_RATIO = 0.3;
+const textControls = new Set(['\t', '\n', '\v', '\f', '\r', '\u001b']);
+
+/** True when the start of a body that claims to be text looks like binary data (an image, an archive). */
+function looksBinary(body: string | Uint8Array): boolean {
+  const sample =
+    typeof body === 'string' ? body.slice(0, SNIFF_BYTES) : Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, SNIFF_BYTES)).toString('utf8');
+  if (sample.length === 0) return false;
+  let suspicious = 0;
+  for (const char of sample) if (char === '\ufffd' || (char < ' ' && !textControls.has(char))) suspicious += 1;
+  return suspicious / sample.length > BINARY_RATIO;
+}
+
+/** Types read as text as they are: binary content under them would be indexed as garbage. */
+function isTextType(mimeType: string): boolean {
+  return mimeType.startsWith('text/') || mimeType === 'application/json' || mimeType === 'application/xhtml+xml';
+}
+
 /** The MIME type without parameters, lower-cased; unknown types fall back to what the name suggests. */
 export function effectiveMimeType(document: Pick<SourceDocument, 'mimeType' | 'externalId'>): string {
   const declared = document.mimeType.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -25,10 +51,12 @@ export function effectiveMimeType(document: Pick<SourceDocument, 'mimeType' | 'e
 
 /**
  * Turns a source document into plain text by its type: HTML, Markdown, plain text, JSON, PDF, DOCX.
- * A document that cannot be parsed is a failed result, counted by the sync, never a thrown error.
+ * A document that cannot be parsed is a failed result, counted by the sync, never a thrown error;
+ * binary content under a text type is skipped, since indexing it would only store garbage.
  */
 export async function parseDocument(document: SourceDocument): Promise<ParseResult> {
   const mimeType = effectiveMimeType(document);
+  if (isTextType(mimeType) && looksBinary(document.body)) return { ok: false, skip: `binary content in a ${mimeType} document` };
   try {
     switch (mimeType) {
       case 'text/html':
@@ -63,7 +91,7 @@ export async function parseDocument(document: SourceDocument): Promise<ParseResu
         return { ok: true, text: (await mammoth.extractRawText({ buffer: asBytes(document.body) })).value, title: document.title };
       }
       default:
-        if (mimeType.startsWith('text/')) return { ok: true, text: asText(document.body), title: document.title };
+        if (isTextType(mimeType)) return { ok: true, text: asText(document.body), title: document.title };
         return { ok: false, error: `unsupported content type ${mimeType}` };
     }
   } catch (error) {

@@ -16,7 +16,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import type { SyncState } from '../activities/sync-activities.ts';
-import type { SyncMode, SyncPhase, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
+import type { SyncCounters, SyncMode, SyncPhase, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
 import { progressEstimate } from '../domain/sync-progress.ts';
 import { workflowIds } from '../domain/workflow-ids.ts';
 import { databaseSteps, failureReason, finishSteps } from './activity-proxies.ts';
@@ -38,18 +38,11 @@ const pageSteps = proxyActivities<Pick<Activities, 'syncPage'>>({
 const PAGES_PER_RUN = 200;
 
 /** Live progress of a sync, answered by the `progress` query. */
-export interface SyncProgress {
+export interface SyncProgress extends SyncCounters {
   jobId: string;
   status: SyncStatus;
   phase: SyncPhase;
   mode: SyncMode;
-  collected: number;
-  parsed: number;
-  indexed: number;
-  unchanged: number;
-  deleted: number;
-  failed: number;
-  bytes: number;
   total: number | null;
   percent: number | null;
   etaSeconds: number | null;
@@ -129,7 +122,7 @@ export async function syncConnector(input: SyncConnectorInput): Promise<SyncConn
     mode: state.mode,
     ...state.counters,
     total: state.total,
-    ...progressEstimate(state.counters.collected, state.total, state.startedAt, new Date()),
+    ...progressEstimate({ done: state.counters.collected, total: state.total, startedAt: state.startedAt, now: new Date(), status }),
     startedAt: state.startedAt,
     updatedAt,
   }));

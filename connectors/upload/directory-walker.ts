@@ -38,6 +38,8 @@ export async function countFiles(root: string): Promise<number> {
   return count;
 }
 
-export async function modifiedAt(file: string): Promise<Date> {
-  return (await stat(file)).mtime;
+/** What a page needs to know of a file before reading it: whether it changed, and how large it is. */
+export async function fileFacts(file: string): Promise<{ modifiedAt: Date; size: number }> {
+  const facts = await stat(file);
+  return { modifiedAt: facts.mtime, size: facts.size };
 }

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { mimeTypeFromName } from '../../domain/mime-types.ts';
-import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
-import { countFiles, modifiedAt, walkFiles, type WalkedFile } from './directory-walker.ts';
+import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage, UploadedFile } from '../source.ts';
+import { countFiles, fileFacts, walkFiles, type WalkedFile } from './directory-walker.ts';
+import { pageBudget } from './page-budget.ts';
 import { confineDirectory } from './confine-directory.ts';
 import type { UploadConfig } from './config.ts';
+import { SourceRefusedError } from '../http/source-errors.ts';
 
 export const UPLOAD_PAGE_SIZE = 1000;
 const PARALLEL_READS = 64;
@@ -22,61 +24,92 @@ export function openUploadSource(context: ReadContext<UploadConfig>): Source {
   const directory = async () => {
     if (!context.config.directory) return undefined;
     const confined = await confineDirectory(context.config.directory, context.environment.directoryRoots);
-    if ('error' in confined) throw new Error(confined.error);
+    if ('error' in confined) throw new SourceRefusedError(confined.error);
     return confined.path;
   };
 
   async function readUploads(position: UploadCheckpoint): Promise<SourcePage> {
-    const files = await uploadedFiles.list({ afterPath: position.after, limit: UPLOAD_PAGE_SIZE, since });
-    const documents: SourceDocument[] = files.map((file) => ({
-      externalId: `${UPLOAD_PREFIX}${file.path}`,
-      title: file.path.split('/').pop() ?? file.path,
-      url: null,
-      body: file.content,
-      mimeType: file.mimeType,
-      metadata: { source: 'upload' },
-      updatedAt: file.updatedAt,
-    }));
-    const last = files.at(-1);
-    const next: UploadCheckpoint =
-      files.length < UPLOAD_PAGE_SIZE || !last ? { part: 'directory', after: null, total: position.total } : { ...position, after: last.path };
-    return { documents, next: next.part === 'directory' && !context.config.directory ? null : next, total: position.total };
+    const listed = await uploadedFiles.list({ afterPath: position.after, limit: UPLOAD_PAGE_SIZE, since });
+    const budget = pageBudget(context.limits);
+    const taken: UploadedFile[] = [];
+    const skipped: NonNullable<SourcePage['skipped']> = [];
+    let consumed = 0;
+    for (const file of listed) {
+      const admission = budget.admit(file.size);
+      if (admission.kind === 'full') break;
+      consumed += 1;
+      if (admission.kind === 'take') taken.push(file);
+      else skipped.push({ externalId: `${UPLOAD_PREFIX}${file.path}`, reason: admission.reason });
+    }
+    const contents = await uploadedFiles.contents(taken.map((file) => file.path));
+    const documents: SourceDocument[] = taken.flatMap((file) => {
+      const content = contents.get(file.path);
+      // Deleted since it was listed: the next full sync removes its document.
+      if (!content) return [];
+      return [
+        {
+          externalId: `${UPLOAD_PREFIX}${file.path}`,
+          title: file.path.split('/').pop() ?? file.path,
+          url: null,
+          body: content,
+          mimeType: file.mimeType,
+          metadata: { source: 'upload' },
+          updatedAt: file.updatedAt,
+        },
+      ];
+    });
+    const last = listed[consumed - 1];
+    const finished = consumed === listed.length && listed.length < UPLOAD_PAGE_SIZE;
+    const next: UploadCheckpoint = finished || !last ? { part: 'directory', after: null, total: position.total } : { ...position, after: last.path };
+    return { documents, skipped, next: next.part === 'directory' && !context.config.directory ? null : next, total: position.total };
   }
 
   async function readDirectory(root: string, position: UploadCheckpoint): Promise<SourcePage> {
-    // Walk a slice (directory listings only), then stat and read its files in parallel. An
-    // incremental read that finds little changed walks on, so unchanged files cost a stat each.
+    // Walk a slice (directory listings only), stat its files, then read those the page takes in
+    // parallel. An incremental read that finds little changed walks on, so unchanged files cost a
+    // stat each; a page whose bytes reach the limit stops at the first file it has no room for.
     const walker = walkFiles(root, position.after);
+    const budget = pageBudget(context.limits);
     const documents: SourceDocument[] = [];
+    const skipped: NonNullable<SourcePage['skipped']> = [];
     let visited = 0;
     let last = position.after;
-    let exhausted = false;
-    while (documents.length < UPLOAD_PAGE_SIZE && visited < UPLOAD_PAGE_SIZE * MAX_SLICES_PER_PAGE && !exhausted) {
+    let walked = false;
+    let full = false;
+    while (documents.length < UPLOAD_PAGE_SIZE && visited < UPLOAD_PAGE_SIZE * MAX_SLICES_PER_PAGE && !walked && !full) {
       const slice: WalkedFile[] = [];
       while (slice.length < UPLOAD_PAGE_SIZE) {
         const next = await walker.next();
         if (next.done) {
-          exhausted = true;
+          walked = true;
           break;
         }
         slice.push(next.value);
       }
-      for (let index = 0; index < slice.length; index += PARALLEL_READS) {
-        const batch = await Promise.all(slice.slice(index, index + PARALLEL_READS).map((file) => readChanged(file)));
-        for (const document of batch) if (document) documents.push(document);
+      const facts = await inBatches(slice, (file) => fileFacts(file.absolutePath));
+      const toRead: Array<{ file: WalkedFile; modifiedAt: Date }> = [];
+      for (const [index, file] of slice.entries()) {
+        const { modifiedAt, size } = facts[index]!;
+        if (!since || modifiedAt.toISOString() > since) {
+          const admission = budget.admit(size);
+          if (admission.kind === 'full') {
+            full = true;
+            break;
+          }
+          if (admission.kind === 'take') toRead.push({ file, modifiedAt });
+          else skipped.push({ externalId: file.relativePath, reason: admission.reason });
+        }
+        visited += 1;
+        last = file.relativePath;
       }
-      visited += slice.length;
-      last = slice.at(-1)?.relativePath ?? last;
+      documents.push(...(await inBatches(toRead, ({ file, modifiedAt }) => readDocument(file, modifiedAt))));
       context.heartbeat();
     }
     await walker.return(undefined);
-    return { documents, next: exhausted ? null : { ...position, after: last }, total: position.total };
+    return { documents, skipped, next: walked && !full ? null : { ...position, after: last }, total: position.total };
   }
 
-  /** The file as a document, or nothing when an incremental read finds it unchanged (a stat only). */
-  async function readChanged(file: WalkedFile): Promise<SourceDocument | undefined> {
-    const mtime = await modifiedAt(file.absolutePath);
-    if (since && mtime.toISOString() <= since) return undefined;
+  async function readDocument(file: WalkedFile, modifiedAt: Date): Promise<SourceDocument> {
     return {
       externalId: file.relativePath,
       title: file.relativePath.split('/').pop() ?? file.relativePath,
@@ -84,7 +117,7 @@ export function openUploadSource(context: ReadContext<UploadConfig>): Source {
       body: await readFile(file.absolutePath),
       mimeType: mimeTypeFromName(file.relativePath) ?? 'text/plain',
       metadata: { source: 'directory', path: file.relativePath },
-      updatedAt: mtime.toISOString(),
+      updatedAt: modifiedAt.toISOString(),
     };
   }
 
@@ -118,4 +151,12 @@ export function openUploadSource(context: ReadContext<UploadConfig>): Source {
       if (batch.length > 0) yield batch;
     },
   };
+}
+
+/** Applies `action` to every item, PARALLEL_READS at a time, keeping their order. */
+async function inBatches<T, R>(items: T[], action: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let index = 0; index < items.length; index += PARALLEL_READS)
+    results.push(...(await Promise.all(items.slice(index, index + PARALLEL_READS).map(action))));
+  return results;
 }

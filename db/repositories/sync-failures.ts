@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { SyncFailureStage } from '../../domain/sync-job.ts';
 import type { Database } from '../schema.ts';
 import { chunks } from './chunks.ts';
 
@@ -7,7 +8,7 @@ type Executor = Kysely<Database>;
 /** An item a job could not deliver: the source's id for it, where it failed, and why. */
 export interface SyncFailure {
   externalId: string;
-  stage: 'read' | 'parse';
+  stage: SyncFailureStage;
   error: string;
 }
 

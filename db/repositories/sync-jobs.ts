@@ -26,6 +26,8 @@ export function countersOf(row: SyncJobRow): SyncCounters {
     unchanged: Number(row.unchanged),
     deleted: Number(row.deleted),
     failed: Number(row.failed),
+    skipped: Number(row.skipped),
+    sanitized: Number(row.sanitized),
     bytes: Number(row.bytes),
   };
 }
@@ -41,7 +43,17 @@ export function toSyncJob(row: SyncJobRow, now: Date): SyncJob {
     phase: row.phase as SyncPhase,
     mode: row.mode as SyncMode,
     trigger: row.trigger as SyncTrigger,
-    progress: { ...counters, total, ...progressEstimate(counters.collected, total, row.started_at, row.finished_at ? new Date(row.finished_at) : now) },
+    progress: {
+      ...counters,
+      total,
+      ...progressEstimate({
+        done: counters.collected,
+        total,
+        startedAt: row.started_at,
+        now: row.finished_at ? new Date(row.finished_at) : now,
+        status: row.status as SyncStatus,
+      }),
+    },
     startedAt: row.started_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
@@ -198,6 +210,8 @@ export async function commitSyncPage(
       indexed: eb('indexed', '+', input.delta.indexed),
       unchanged: eb('unchanged', '+', input.delta.unchanged),
       failed: eb('failed', '+', input.delta.failed),
+      skipped: eb('skipped', '+', input.delta.skipped),
+      sanitized: eb('sanitized', '+', input.delta.sanitized),
       bytes: sql<number>`bytes + ${input.delta.bytes}`,
     }))
     .where('id', '=', input.jobId)
@@ -223,6 +237,8 @@ export async function restartSyncJob(db: Executor, id: string, now: string): Pro
       indexed: 0,
       unchanged: 0,
       failed: 0,
+      skipped: 0,
+      sanitized: 0,
       bytes: 0,
       deleted: 0,
       trigger: 'resync',

@@ -31,12 +31,24 @@ export async function upsertUploadedFile(
     .execute();
 }
 
-/** Uploaded files of a connector in path order, after `afterPath`, changed since `since` when given. */
+/**
+ * Uploaded files of a connector in path order, after `afterPath`, changed since `since` when given:
+ * their sizes, never their content, so a listing costs little however large the files are.
+ */
 export async function listUploadedFiles(db: Executor, connectorId: string, afterPath: string | null, limit: number, since: string | null) {
-  let query = db.selectFrom('uploaded_files').selectAll().where('connector_id', '=', connectorId);
+  let query = db.selectFrom('uploaded_files').select(['path', 'mime_type', 'size', 'updated_at']).where('connector_id', '=', connectorId);
   if (afterPath !== null) query = query.where('path', '>', afterPath);
   if (since !== null) query = query.where('updated_at', '>', since);
   return query.orderBy('path').limit(limit).execute();
+}
+
+/** The content of the named files of a connector; the caller bounds how many bytes it asks for. */
+export async function readUploadedFileContents(db: Executor, connectorId: string, paths: string[]): Promise<Map<string, Uint8Array>> {
+  const contents = new Map<string, Uint8Array>();
+  if (paths.length === 0) return contents;
+  const rows = await db.selectFrom('uploaded_files').select(['path', 'content']).where('connector_id', '=', connectorId).where('path', 'in', paths).execute();
+  for (const row of rows) contents.set(row.path, row.content);
+  return contents;
 }
 
 export async function countUploadedFiles(db: Executor, connectorId: string): Promise<number> {
@@ -50,4 +62,10 @@ export async function countUploadedFiles(db: Executor, connectorId: string): Pro
 
 export async function deleteUploadedFiles(db: Executor, connectorId: string): Promise<void> {
   await db.deleteFrom('uploaded_files').where('connector_id', '=', connectorId).execute();
+}
+
+/** Deletes one uploaded file of a connector; false when there was none at that path. */
+export async function deleteUploadedFile(db: Executor, connectorId: string, path: string): Promise<boolean> {
+  const result = await db.deleteFrom('uploaded_files').where('connector_id', '=', connectorId).where('path', '=', path).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CrawlFrontier, ReadContext, UploadedFiles } from '../../connectors/source.ts';
 import { postgresqlConfigSchema, type PostgresqlConfig } from '../../connectors/postgresql/config.ts';
 import { openPostgresSource } from '../../connectors/postgresql/source.ts';
+import { loadConfig } from '../../config/env.ts';
+import { syncLimitsOf } from '../../config/limits.ts';
 import { AddressPolicy } from '../../net/address-policy.ts';
 import { createGuardedFetch } from '../../net/guarded-fetch.ts';
 import { workflowIds } from '../../domain/workflow-ids.ts';
@@ -149,6 +151,7 @@ function readContext(config: PostgresqlConfig): ReadContext<PostgresqlConfig> {
     jobId: 'job_test',
     since: null,
     environment: { directoryRoots: [] },
+    limits: syncLimitsOf(loadConfig({})),
     heartbeat: () => undefined,
     signal: new AbortController().signal,
     crawlFrontier: unused as CrawlFrontier,
