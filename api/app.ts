@@ -8,14 +8,18 @@ import type { AppDependencies } from '../application/dependencies.ts';
 import { AppError, validationError } from '../application/errors.ts';
 import { errorResponse } from './errors.ts';
 import type { AppEnv } from './principal.ts';
+import { refuseUnstorableText } from './refuse-unstorable-text.ts';
 import { registerDeleteConnector } from './routes/delete-connector.ts';
+import { registerDeleteConnectorFile } from './routes/delete-connector-file.ts';
 import { registerDeleteCredential } from './routes/delete-credential.ts';
 import { registerDocs } from './routes/get-docs.ts';
 import { registerGetConnector } from './routes/get-connector.ts';
+import { registerGetConnectorFiles } from './routes/get-connector-files.ts';
 import { registerGetConnectorTypes } from './routes/get-connector-types.ts';
 import { registerGetConnectors } from './routes/get-connectors.ts';
 import { registerGetCredentials } from './routes/get-credentials.ts';
 import { registerHealth } from './routes/get-health.ts';
+import { registerGetMetrics } from './routes/get-metrics.ts';
 import { registerPatchConnector } from './routes/patch-connector.ts';
 import { registerPatchCredential } from './routes/patch-credential.ts';
 import { publicOAuthPaths, registerOAuth } from './routes/oauth.ts';
@@ -48,7 +52,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   app.use(requestId());
   const metrics = createApiMetrics();
   app.use(metrics.middleware);
-  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }));
+  registerGetMetrics(app, metrics.registry, deps.metricsToken);
   const limit = (maxSize: number) =>
     bodyLimit({
       maxSize,
@@ -57,8 +61,9 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
       },
     });
   const uploadPath = /^\/v1\/connectors\/[^/]+\/files$/;
-  app.use('/v1/*', (c, next) => (uploadPath.test(c.req.path) ? limit(MAX_UPLOAD_BYTES)(c, next) : limit(MAX_BODY_BYTES)(c, next)));
+  app.use('/v1/*', (c, next) => (c.req.method === 'POST' && uploadPath.test(c.req.path) ? limit(MAX_UPLOAD_BYTES)(c, next) : limit(MAX_BODY_BYTES)(c, next)));
   app.use('/v1/*', bearerAuth(deps.db, publicOAuthPaths));
+  app.use('/v1/*', refuseUnstorableText);
 
   registerGetConnectorTypes(app);
   registerGetConnectors(app, deps);
@@ -77,6 +82,8 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   registerPostSyncControl(app, deps);
   registerGetSyncEvents(app, deps);
   registerPostConnectorFiles(app, deps);
+  registerGetConnectorFiles(app, deps);
+  registerDeleteConnectorFile(app, deps);
   registerDocuments(app, deps);
   registerPostCredentials(app, deps);
   registerGetCredentials(app, deps);
@@ -105,6 +112,9 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     if (error instanceof AppError) return errorResponse(c, error);
     if (error instanceof HTTPException && error.status === 400) {
       return errorResponse(c, new AppError('invalid_json', 'The request body is not valid JSON'));
+    }
+    if (error instanceof HTTPException && error.status === 415) {
+      return errorResponse(c, new AppError('unsupported_media_type', 'This route takes a JSON body: send it with "Content-Type: application/json"'));
     }
     const unavailable = temporalUnavailable(error) ?? databaseUnavailable(error);
     if (unavailable) {

@@ -1,7 +1,8 @@
 import { AppError } from '../application/errors.ts';
 
-// Connection-level failures of PostgreSQL (socket errors, class 08, the 57P0x shutdowns and
-// too_many_connections, all of which pass once the server is back) or a locked SQLite file.
+// Connection-level failures of PostgreSQL (socket errors, class 08, the 57P0x shutdowns,
+// too_many_connections, and 55000 from a server not yet in a state to serve, as a standby being
+// promoted; all pass once the server is back) or a locked SQLite file.
 const unavailableCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -15,6 +16,7 @@ const unavailableCodes = new Set([
   '57P02',
   '57P03',
   '53300',
+  '55000',
   'SQLITE_BUSY',
 ]);
 // pg and pg-pool report a lost or unobtainable connection with these messages and no code.

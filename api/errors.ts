@@ -31,9 +31,9 @@ const retryAfterSecondsOf: Partial<Record<ErrorCode, number>> = {
 
 export function errorResponse(c: Context, error: AppError) {
   const retryAfter = error.retryAfterSeconds ?? retryAfterSecondsOf[error.code];
-  return c.json(
-    { error: { code: error.code, message: error.message, details: error.details ?? null } },
-    httpStatusOf[error.code],
-    retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) },
-  );
+  const headers: Record<string, string> = retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
+  // An oversize body is refused unread and the server drops the connection soon after answering:
+  // saying so lets the client stop sending and read the answer instead of meeting a reset.
+  if (error.code === 'payload_too_large') headers.connection = 'close';
+  return c.json({ error: { code: error.code, message: error.message, details: error.details ?? null } }, httpStatusOf[error.code], headers);
 }

@@ -22,4 +22,6 @@ export interface AppDependencies {
   /** Outbound requests (OAuth token exchanges) obey TRIBUTARY_ALLOWED_HOSTS. */
   readonly fetch: HttpFetch;
   readonly limits: ApiLimits;
+  /** The bearer token `/metrics` requires; without one, `/metrics` is off. */
+  readonly metricsToken?: string | undefined;
 }

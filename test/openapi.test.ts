@@ -64,10 +64,12 @@ describe('OpenAPI document and docs', () => {
     expect((await call(app, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
   });
 
-  it('exposes Prometheus metrics of requests by route', async () => {
-    await call(app, 'GET', '/healthz');
-    await call(app, 'GET', '/v1/connectors/some-id', { key: await createTestKey(database.db, 'ws-metrics') });
-    const response = await app.request('/metrics');
+  it('exposes Prometheus metrics of requests by route to the holder of the metrics token', async () => {
+    const metricsToken = 'metrics-token-for-the-tests';
+    const keyed = createTestApp({ db: database.db, client, taskQueue: 'unused', metricsToken });
+    await call(keyed, 'GET', '/healthz');
+    await call(keyed, 'GET', '/v1/connectors/some-id', { key: await createTestKey(database.db, 'ws-metrics') });
+    const response = await keyed.request('/metrics', { headers: { authorization: `Bearer ${metricsToken}` } });
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
     expect(text).toMatch(/tributary_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);

@@ -124,7 +124,8 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
           .replace('{credentialId}', ownCredential.body.data.id)
           .replace('{type}', 'google_drive')
           .replace('{collection}', synced.connectorId);
-        const url = concrete.includes('/authorize') ? `${concrete}?connectorId=${connectorId}` : concrete;
+        const query: Record<string, string> = { authorize: `?connectorId=${connectorId}`, files: method === 'delete' ? '?path=report.txt' : '' };
+        const url = concrete + (query[concrete.split('/').at(-1) ?? ''] ?? '');
         const bodies: Record<string, unknown> = {
           patch: { name: 'taken over' },
           put: { name: 'taken over', type: 'google_drive', config: { rootFileId: '1AbCdEfGhIjKlMnOp' } },

@@ -23,6 +23,7 @@ export function createTestApp(options: {
   workflowWaitMs?: number;
   directoryRoots?: string[];
   limits?: Partial<ApiLimits>;
+  metricsToken?: string;
 }): TestApp {
   return createApp({
     db: options.db,
@@ -36,6 +37,7 @@ export function createTestApp(options: {
     publicUrl: 'http://127.0.0.1:8080',
     fetch: createGuardedFetch(new AddressPolicy(['127.0.0.0/8', 'localhost'])),
     limits: { ...apiLimitsOf(loadConfig({})), ...options.limits },
+    metricsToken: options.metricsToken,
   });
 }
 
@@ -59,10 +61,10 @@ export async function call(
   app: TestApp,
   method: string,
   path: string,
-  options: { key?: string; body?: unknown; rawBody?: string } = {},
+  options: { key?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: any }> {
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   const response = await app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await response.text();
