@@ -16,7 +16,7 @@ export function dataEnvelope<T extends z.ZodType>(schema: T) {
 }
 
 /** The error answers every authenticated route can give, for the OpenAPI document. */
-export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 413 | 422 | 503>) {
+export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503>) {
   const descriptions: Record<number, string> = {
     400: 'Malformed input; `details.issues` lists the paths',
     401: 'Missing or invalid API key',
@@ -25,6 +25,7 @@ export function errorResponses(...statuses: Array<400 | 401 | 403 | 404 | 409 | 
     409: 'Conflicts with the current state',
     413: 'Body too large',
     422: 'The credential failed its check',
+    429: 'Too many at once; `Retry-After` says when to try again',
     503: 'Temporal or the database is unreachable',
   };
   return Object.fromEntries(
