@@ -1,16 +1,16 @@
 import type { Db } from '../db/database.ts';
 import { countWorkspaceAdminKeys, DEFAULT_WORKSPACE_ID, ensureWorkspace, insertApiKey } from '../db/repositories/workspaces.ts';
-import { generateApiKey, hashApiKey } from '../domain/api-keys.ts';
+import { hashApiKey } from '../domain/api-keys.ts';
 import { newId } from '../domain/ids.ts';
 
 /**
- * Makes sure the default workspace has an admin key: the configured one, or a generated one that is
- * returned so the caller can print it once (only its hash is kept).
+ * Makes sure the default workspace has an admin key: the configured one, or, when the workspace has
+ * none, the one `keptKey` gives (kept in the data dir), which is returned so the caller can say where it is.
  */
-export async function bootstrapAdminKey(db: Db, configuredKey: string | undefined, now: Date): Promise<string | undefined> {
+export async function bootstrapAdminKey(db: Db, configuredKey: string | undefined, now: Date, keptKey: () => string): Promise<string | undefined> {
   await ensureWorkspace(db, DEFAULT_WORKSPACE_ID, 'Default', now);
   if (!configuredKey && (await countWorkspaceAdminKeys(db, DEFAULT_WORKSPACE_ID)) > 0) return undefined;
-  const key = configuredKey ?? generateApiKey();
+  const key = configuredKey ?? keptKey();
   await insertApiKey(db, {
     id: newId('key'),
     workspace_id: DEFAULT_WORKSPACE_ID,

@@ -11,6 +11,7 @@ import type { AppDependencies } from './dependencies.ts';
 import { runCredentialBinding } from './bind-credential.ts';
 import { requireConnector } from './connector-lookup.ts';
 import { AppError } from './errors.ts';
+import type { Principal } from './principal.ts';
 
 const CONSENT_TTL_MS = 15 * 60 * 1000;
 
@@ -64,12 +65,17 @@ async function startConsent(deps: AppDependencies, connector: Connector): Promis
 
 /**
  * Exchanges the code once (the state is consumed first) and stores the tokens sealed in the
- * connector's credential. Returns the connector, ready for the binding workflow.
+ * credential consent started from. Returns the connector and that credential, for the binding workflow.
  */
-async function completeConsent(deps: AppDependencies, type: string, input: { code: string; state: string }): Promise<Connector> {
+async function completeConsent(
+  deps: AppDependencies,
+  type: string,
+  input: { code: string; state: string },
+): Promise<{ connector: Connector; credentialId: string }> {
   const consent = await consumeOAuthState(deps.db, input.state, deps.now());
   if (!consent) throw new AppError('invalid_request', 'Unknown, used or expired OAuth state; start again from the authorize URL');
   const connector = await findConnector(deps.db, consent.connector_id);
+  // A state presented on another type's callback is spent all the same: it has leaked somewhere.
   if (!connector || connector.type !== type || connector.workspaceId !== consent.workspace_id) {
     throw new AppError('invalid_request', 'The OAuth state does not belong to a connector of this type');
   }
@@ -94,21 +100,30 @@ async function completeConsent(deps: AppDependencies, type: string, input: { cod
     if (error instanceof OAuthExchangeError) throw new AppError('credential_check_failed', error.message);
     throw error;
   }
+  // Checked after the exchange, as close to the write as can be: consent grants tokens for the
+  // credential it started from, never for one bound since.
+  const current = await findConnector(deps.db, connector.id);
+  if (current?.credentialId !== consent.credential_id) {
+    throw new AppError('conflict', `The credential of connector ${connector.id} changed during consent; start again from the authorize URL`);
+  }
   const updated: CredentialSecret<'oauth2'> = { ...secret, ...tokens };
   await updateCredentialRow(deps.db, row.id, { ...sealCredentialSecret(deps.cipher, updated), updated_at: deps.now().toISOString() });
-  return connector;
+  return { connector: current, credentialId: consent.credential_id };
 }
 
-/** The consent URL for a connector of the caller's workspace (`GET /v1/connectors/oauth/{type}/authorize`). */
-export async function authorizeConnector(deps: AppDependencies, workspaceId: string, type: string, connectorId: string): Promise<string> {
-  const connector = await requireConnector(deps, workspaceId, connectorId);
+/**
+ * The consent URL for a connector of the caller's workspace (`GET /v1/connectors/oauth/{type}/authorize`).
+ * Completing consent replaces the connector's tokens, so it takes a key that may change connectors.
+ */
+export async function authorizeConnector(deps: AppDependencies, principal: Principal, type: string, connectorId: string): Promise<string> {
+  if (principal.role === 'viewer') throw new AppError('forbidden', 'This API key has the viewer role and cannot start OAuth consent');
+  const connector = await requireConnector(deps, principal.workspaceId, connectorId);
   if (connector.type !== type) throw new AppError('invalid_request', `Connector ${connector.id} is a ${connector.type} connector, not ${type}`);
   return startConsent(deps, connector);
 }
 
-/** The provider's redirect: exchanges the code once, stores the tokens and binds them. */
+/** The provider's redirect: exchanges the code once, stores the tokens and binds the credential they belong to. */
 export async function connectThroughConsent(deps: AppDependencies, type: string, input: { code: string; state: string }): Promise<Connector> {
-  const connector = await completeConsent(deps, type, input);
-  if (!connector.credentialId) throw new AppError('conflict', `Connector ${connector.id} lost its credential during consent`);
-  return runCredentialBinding(deps, connector, connector.credentialId);
+  const { connector, credentialId } = await completeConsent(deps, type, input);
+  return runCredentialBinding(deps, connector, credentialId);
 }

@@ -1,5 +1,15 @@
 import type { ApiKeyRow } from '../db/schema.ts';
-import { DEFAULT_WORKSPACE_ID, ensureWorkspace, findApiKey, findWorkspace, insertApiKey } from '../db/repositories/workspaces.ts';
+import {
+  countWorkspaceAdminKeys,
+  DEFAULT_WORKSPACE_ID,
+  deleteApiKey,
+  ensureWorkspace,
+  findApiKey,
+  findWorkspace,
+  insertApiKey,
+  listWorkspaceApiKeys,
+  lockWorkspace,
+} from '../db/repositories/workspaces.ts';
 import { generateApiKey, hashApiKey, type ApiKeyRole } from '../domain/api-keys.ts';
 import { newId } from '../domain/ids.ts';
 import type { AppDependencies } from './dependencies.ts';
@@ -39,12 +49,39 @@ export async function createWorkspaceWithAdminKey(deps: AppDependencies, princip
   return { workspace: { id, name: body.name, createdAt: now.toISOString() }, adminKey };
 }
 
-/** A new key of a workspace, shown once; its admins or platform admins only. */
-export async function createApiKey(deps: AppDependencies, principal: Principal, workspaceId: string, body: { name: string; role: ApiKeyRole }) {
-  const mayManage = isPlatformAdmin(principal) || (principal.workspaceId === workspaceId && principal.role === 'admin');
-  // Another workspace's id reads as absent, never as forbidden.
+/** Keys of a workspace are managed by its admins, or by platform admins; another workspace reads as absent. */
+async function requireKeyManager(deps: AppDependencies, principal: Principal, workspaceId: string): Promise<void> {
   if (principal.workspaceId !== workspaceId && !isPlatformAdmin(principal)) throw new AppError('not_found', `Workspace ${workspaceId} not found`);
-  if (!mayManage) throw new AppError('forbidden', 'Only admins can create API keys');
+  if (principal.role !== 'admin') throw new AppError('forbidden', 'Only admins can manage API keys');
   if (!(await findWorkspace(deps.db, workspaceId))) throw new AppError('not_found', `Workspace ${workspaceId} not found`);
+}
+
+/** A new key of a workspace, shown once. */
+export async function createApiKey(deps: AppDependencies, principal: Principal, workspaceId: string, body: { name: string; role: ApiKeyRole }) {
+  await requireKeyManager(deps, principal, workspaceId);
   return issueKey(deps, workspaceId, body.name, body.role);
+}
+
+/** The keys of a workspace, without the keys themselves (only their hashes are stored). */
+export async function listApiKeys(deps: AppDependencies, principal: Principal, workspaceId: string) {
+  await requireKeyManager(deps, principal, workspaceId);
+  return (await listWorkspaceApiKeys(deps.db, workspaceId)).map(presentKey);
+}
+
+/**
+ * Revokes a key: its next request answers 401. A workspace always keeps one admin key, so revoking
+ * the last one is a 409 and nobody is locked out of it.
+ */
+export async function revokeApiKey(deps: AppDependencies, principal: Principal, workspaceId: string, keyId: string): Promise<void> {
+  await requireKeyManager(deps, principal, workspaceId);
+  await deps.db.transaction().execute(async (trx) => {
+    // Two revocations of the last two admin keys must not each see the other still there.
+    await lockWorkspace(trx, workspaceId);
+    const key = await findApiKey(trx, keyId);
+    if (key?.workspace_id !== workspaceId) throw new AppError('not_found', `API key ${keyId} not found in workspace ${workspaceId}`);
+    if (key.role === 'admin' && (await countWorkspaceAdminKeys(trx, workspaceId)) <= 1) {
+      throw new AppError('conflict', `API key ${keyId} is the last admin key of workspace ${workspaceId}; create another admin key before revoking it`);
+    }
+    await deleteApiKey(trx, workspaceId, keyId);
+  });
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,8 @@ const { values: options } = parseArgs({
 });
 const docs = Number(options.docs);
 const scaleDocs = Number(options.scale);
-const secretKey = 'bench-secret-key';
+// As strong as TRIBUTARY_SECRET_KEY must be: 32 random bytes, base64.
+const secretKey = randomBytes(32).toString('base64');
 const scratch = mkdtempSync(path.join(tmpdir(), 'tributary-bench-'));
 
 async function freshDatabase(dialect: string): Promise<{ db: Db; env: NodeJS.ProcessEnv; drop: () => Promise<void> }> {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { secretKeySchema } from './secret-key.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const count = z.coerce.number().int().min(1);
@@ -38,7 +39,7 @@ export const envSchema = z.object({
   TEMPORAL_TLS_KEY_PATH: optionalString,
   TEMPORAL_API_KEY: optionalString,
   TEMPORAL_CLI_PATH: optionalString,
-  TRIBUTARY_SECRET_KEY: optionalString,
+  TRIBUTARY_SECRET_KEY: optionalString.pipe(secretKeySchema.optional()),
   /** Earlier keys, comma-separated, so credentials sealed before a rotation still open. */
   TRIBUTARY_PREVIOUS_SECRET_KEYS: list,
   /** Public base URL of the API, for OAuth redirect URIs; defaults to http://localhost:PORT. */

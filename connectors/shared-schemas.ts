@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { httpUrlSchema } from '../domain/http-url.ts';
 
-export const httpsUrl = z.url({ protocol: /^https?$/, message: 'must be an http or https URL' });
+export const httpsUrl = httpUrlSchema;
 
 /** An API base URL: the provider's by default, overridable for self-hosted editions and proxies. */
 export function apiBaseUrl(defaultUrl: string, description: string) {

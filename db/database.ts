@@ -28,7 +28,8 @@ export function createDatabase(target: DatabaseTarget, options: { logger?: PoolL
     surviveLostConnections(pool, options.logger);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  if (target.filename !== ':memory:') mkdirSync(path.dirname(target.filename), { recursive: true });
+  // Owner-only, as the data dir also keeps the generated keys.
+  if (target.filename !== ':memory:') mkdirSync(path.dirname(target.filename), { recursive: true, mode: 0o700 });
   return new Kysely<Database>({ dialect: new MultiProcessSqliteDialect({ database: openSqlite(target.filename) }) });
 }
 

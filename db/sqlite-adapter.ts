@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
@@ -6,6 +7,7 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
  * The built-in module needs no native addon, so the same install works on any Node 24 machine.
  */
 export function openSqlite(filename: string): SqliteDatabase {
+  if (filename !== ':memory:') restrictToOwner(filename);
   // The API and the worker open and write the same file from two processes: wait for each other's
   // locks, switching to WAL included, rather than failing with "database is locked".
   const database = new DatabaseSync(filename, { timeout: 10_000 });
@@ -25,6 +27,17 @@ export function openSqlite(filename: string): SqliteDatabase {
       };
     },
   };
+}
+
+/**
+ * The file holds sealed credentials and key hashes: owner-only. SQLite gives its -wal and -shm files
+ * the mode of the database file; those of an older install are narrowed too.
+ */
+function restrictToOwner(filename: string): void {
+  closeSync(openSync(filename, 'a', 0o600));
+  for (const file of [filename, `${filename}-wal`, `${filename}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
 }
 
 function toSqliteValue(value: unknown): SQLInputValue {

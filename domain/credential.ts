@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrlSchema } from './http-url.ts';
 
 const secretText = z.string().min(1).max(16_384);
 
@@ -17,8 +18,8 @@ export const credentialSecretSchemas = {
       refreshToken: secretText.optional(),
       expiresAt: z.iso.datetime().optional(),
       scope: z.string().optional(),
-      authorizationUrl: z.url().optional(),
-      tokenUrl: z.url().optional(),
+      authorizationUrl: httpUrlSchema.optional(),
+      tokenUrl: httpUrlSchema.optional(),
     })
     .strict()
     .meta({

@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, fetch, type RequestInit, type Response } from 'undici';
+import { Agent, fetch, Headers, type RequestInit, type Response } from 'undici';
 import type { AddressPolicy } from './address-policy.ts';
 
 export class BlockedAddressError extends Error {
@@ -33,7 +33,8 @@ export function guardedLookup(policy: AddressPolicy): LookupFunction {
 
 /**
  * A fetch whose every connection, redirects included, is checked against the address policy after
- * DNS resolution, so a hostname cannot smuggle a request to a private address.
+ * DNS resolution, so a hostname cannot smuggle a request to a private address. Only http and https
+ * are fetched, and credentials are not carried across a redirect to another origin.
  */
 export function createGuardedFetch(policy: AddressPolicy, options: { timeoutMs?: number } = {}): HttpFetch {
   const agent = new Agent({ connect: { lookup: guardedLookup(policy) } });
@@ -42,19 +43,49 @@ export function createGuardedFetch(policy: AddressPolicy, options: { timeoutMs?:
   return async (url, init = {}) => {
     const signal = init.signal ?? AbortSignal.timeout(timeoutMs);
     let target = new URL(url);
+    let request: RequestInit = init;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+      assertFetchable(target, hop > 0);
       assertLiteralAllowed(policy, target.hostname);
-      const response = await fetch(target, { ...init, signal, dispatcher: agent, redirect: 'manual' });
+      const response = await fetch(target, { ...request, signal, dispatcher: agent, redirect: 'manual' });
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || !location || init.redirect === 'manual') return response;
       await response.body?.cancel();
-      target = new URL(location, target);
+      const next = new URL(location, target);
+      request = redirectedRequest(request, response.status, next.origin === target.origin);
+      target = next;
     }
     throw new Error(`More than ${MAX_REDIRECTS} redirects from ${String(url)}`);
   };
 }
 
 const MAX_REDIRECTS = 5;
+
+/** Headers that carry the caller's credentials; a redirect to another origin must not receive them. */
+const credentialHeaders = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
+
+/**
+ * The request to send to a redirect's target, as the Fetch standard makes it: 303 (and 301/302 after
+ * a POST) becomes a body-less GET, and another origin gets no credentials.
+ */
+function redirectedRequest(request: RequestInit, status: number, sameOrigin: boolean): RequestInit {
+  const headers = new Headers(request.headers);
+  const method = request.method?.toUpperCase() ?? 'GET';
+  let next: RequestInit = request;
+  if (status === 303 ? method !== 'HEAD' : (status === 301 || status === 302) && method === 'POST') {
+    for (const name of ['content-type', 'content-length', 'content-encoding', 'content-language']) headers.delete(name);
+    next = { ...request, method: 'GET', body: null };
+  }
+  if (!sameOrigin) for (const name of credentialHeaders) headers.delete(name);
+  return { ...next, headers };
+}
+
+/** Only http and https: a `data:` or `file:` URL would answer without any server, and bypass the address policy. */
+function assertFetchable(target: URL, redirected: boolean): void {
+  if (target.protocol === 'http:' || target.protocol === 'https:') return;
+  const what = redirected ? 'a redirect to' : 'fetching';
+  throw new BlockedAddressError(`Refused ${what} a ${target.protocol} URL; only http and https URLs are fetched`);
+}
 
 /** Connections to IP literals skip DNS, so callers check them before connecting. */
 export function assertLiteralAllowed(policy: AddressPolicy, hostname: string): void {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { loadConfigOrExit } from '../config/env.ts';
-import { embeddedAdminKey, resolveSecretKey } from '../config/local-secrets.ts';
+import { adminKeyFile, embeddedAdminKey, keptKeyHint, resolveSecretKey } from '../config/local-secrets.ts';
 import { findOrBuildTemporalCli } from '../temporal/cli.ts';
 import { DEV_SERVER_IP, startDevServer, type DevServer } from '../temporal/dev-server.ts';
 import { portInUse } from '../tools/ports.ts';
@@ -107,7 +107,7 @@ env.TRIBUTARY_SECRET_KEY = resolveSecretKey(config);
 let adminKeyLine = 'the value of TRIBUTARY_ADMIN_KEY';
 if (!config.TRIBUTARY_ADMIN_KEY) {
   env.TRIBUTARY_ADMIN_KEY = embeddedAdminKey(config.dataDir);
-  adminKeyLine = `${env.TRIBUTARY_ADMIN_KEY}  (kept in ${path.join(config.dataDir, 'admin.key')})`;
+  adminKeyLine = keptKeyHint(env.TRIBUTARY_ADMIN_KEY, adminKeyFile(config.dataDir));
 }
 
 let temporalUi = '(external cluster: use its own UI)';

@@ -45,6 +45,7 @@ describe('configuration', () => {
     [{ TEMPORAL_DEV_PORT: '-1' }, 'TEMPORAL_DEV_PORT'],
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
     [{ TRIBUTARY_ADMIN_KEY: 'short' }, 'TRIBUTARY_ADMIN_KEY'],
+    [{ TRIBUTARY_SECRET_KEY: 'changeme' }, 'TRIBUTARY_SECRET_KEY'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   ])('refuses %o and names %s', (environment, variable) => {
     expect(() => loadConfig(environment)).toThrow(ConfigError);

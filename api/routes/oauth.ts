@@ -18,7 +18,8 @@ const authorize = createRoute({
   path: '/v1/connectors/oauth/{type}/authorize',
   tags: ['OAuth'],
   summary: 'Get the consent URL of an OAuth connector',
-  description: 'The URL carries `state` and a PKCE challenge (S256); send the user there. The provider redirects back to the callback.',
+  description:
+    'The URL carries `state` and a PKCE challenge (S256); send the user there. The provider redirects back to the callback. Editors and admins only: completing consent replaces the connector’s tokens.',
   security: bearerSecurity,
   request: { params: typeParam, query: z.object({ connectorId: z.string() }) },
   responses: {
@@ -33,7 +34,7 @@ const callbackPost = createRoute({
   tags: ['OAuth'],
   summary: 'Complete OAuth consent',
   description:
-    'Exchanges the code once, stores the tokens encrypted in the connector’s credential and runs the binding workflow. The `state` authorizes the call.',
+    'Exchanges the code once, stores the tokens encrypted in the credential consent started from and runs the binding workflow. The `state` authorizes the call, once, for the type it was issued for; if the connector’s credential changed since, nothing is stored (409).',
   request: { params: typeParam, body: { required: true, content: { 'application/json': { schema: callbackBody } } } },
   responses: {
     200: { description: 'Connected', content: { 'application/json': { schema: dataEnvelope(connectorSchema) } } },
@@ -61,7 +62,7 @@ export const publicOAuthPaths = /^\/v1\/connectors\/oauth\/[^/]+\/callback$/;
 
 export function registerOAuth(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(authorize, async (c) => {
-    const authUrl = await authorizeConnector(deps, c.get('principal').workspaceId, c.req.valid('param').type, c.req.valid('query').connectorId);
+    const authUrl = await authorizeConnector(deps, c.get('principal'), c.req.valid('param').type, c.req.valid('query').connectorId);
     return c.json({ data: { authUrl } }, 200);
   });
   app.openapi(callbackPost, async (c) => {

@@ -42,7 +42,7 @@ export async function httpCheck(fetch: HttpFetch, request: HttpCheckRequest): Pr
     });
   } catch (error) {
     const cause = (error as { cause?: { message?: string } }).cause?.message;
-    return { ok: false, reason: `${request.service} could not be reached at ${new URL(request.url).origin}: ${cause ?? (error as Error).message}` };
+    return { ok: false, reason: `${request.service} could not be reached at ${whereOf(request.url)}: ${cause ?? (error as Error).message}` };
   }
   const text = await response.text();
   if (!response.ok) {
@@ -60,6 +60,12 @@ export async function httpCheck(fetch: HttpFetch, request: HttpCheckRequest): Pr
     if (error) return { ok: false, reason: `${request.service} refused the credential: ${error}` };
   }
   return { ok: true };
+}
+
+/** The origin of an http(s) URL; only the scheme of any other, whose "origin" would read `null`. */
+function whereOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.origin === 'null' ? parsed.protocol : parsed.origin;
 }
 
 /** Runs a check that needs a credential, or says that one is missing. */

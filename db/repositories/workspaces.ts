@@ -42,3 +42,23 @@ export async function findWorkspace(db: Executor, id: string) {
 export async function findApiKey(db: Executor, id: string): Promise<ApiKeyRow | undefined> {
   return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+export async function listWorkspaceApiKeys(db: Executor, workspaceId: string): Promise<ApiKeyRow[]> {
+  return db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').orderBy('id').execute();
+}
+
+/**
+ * Takes the workspace row's lock until the transaction ends (a no-op update: PostgreSQL locks the row;
+ * SQLite's write transactions are serialised already), so two key revocations run one after the other.
+ */
+export async function lockWorkspace(trx: Executor, id: string): Promise<void> {
+  await trx
+    .updateTable('workspaces')
+    .set((eb) => ({ name: eb.ref('name') }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteApiKey(db: Executor, workspaceId: string, id: string): Promise<void> {
+  await db.deleteFrom('api_keys').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}

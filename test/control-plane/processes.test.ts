@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,12 +14,13 @@ import { freePort, portInUse } from '../../tools/ports.ts';
 import { descendants, exitWithin, interrupt, isAlive, runEntryPoint, survivors, waitForHttp, type RunningProcess } from '../../tools/processes.ts';
 import { writeTextFiles } from '../support/fixtures.ts';
 import { startLocalServer, type LocalServer } from '../support/http-server.ts';
+import { keptAdminKey } from '../support/admin-key.ts';
 
 /** temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED (@temporalio/proto is not a direct dependency). */
 const PENDING_ACTIVITY_STATE_STARTED = 2;
 /** temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW. */
 const TASK_QUEUE_TYPE_WORKFLOW = 1;
-const generatedKeyLine = /Generated admin API key \(shown once, store it now\): (trb_\S+)/;
+const keptKeyLine = /Admin API key: trb_\S{4}…  \(kept in (\S+)\)/;
 
 /** The environment of `npm run api` or `npm run worker` on the test's database and the shared dev server. */
 function processEnv(database: TestDatabase, dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -60,23 +61,24 @@ describe.each(dialects)('npm run api alone, on %s', (dialect) => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('prints a generated admin key once, on the first start only, and the key works', async () => {
+  it('keeps a generated admin key in an owner-only file, prints its prefix and path on the first start only, and the key works', async () => {
     const first = await startApi(processEnv(database, dataDir));
     running.push(first.api);
-    const printed = (await first.api.waitFor(generatedKeyLine, 10_000))[1]!;
-    const me = await fetch(`${first.url}/v1/workspaces/me`, { headers: { authorization: `Bearer ${printed}` } });
+    const [, file] = await first.api.waitFor(keptKeyLine, 10_000);
+    const kept = keptAdminKey(first.api.output());
+    expect(statSync(file!).mode & 0o777).toBe(0o600);
+    const me = await fetch(`${first.url}/v1/workspaces/me`, { headers: { authorization: `Bearer ${kept}` } });
     expect(me.status).toBe(200);
     expect(((await me.json()) as { data: { workspace: { id: string } } }).data).toMatchObject({ workspace: { id: 'default' } });
-    expect(first.api.output().match(new RegExp(generatedKeyLine.source, 'g'))).toHaveLength(1);
+    expect(first.api.output().match(new RegExp(keptKeyLine.source, 'g'))).toHaveLength(1);
     first.api.child.kill('SIGTERM');
     expect(await exitWithin(first.api, 20_000, 'the API')).toBe(0);
 
-    // Only the hash was stored: a second start finds the admin key and prints nothing.
+    // The workspace has its admin key now: a second start says nothing about it.
     const second = await startApi(processEnv(database, dataDir));
     running.push(second.api);
-    expect(second.api.output()).not.toMatch(/Generated admin API key/);
-    expect(second.api.output()).not.toContain(printed);
-    const again = await fetch(`${second.url}/v1/workspaces/me`, { headers: { authorization: `Bearer ${printed}` } });
+    expect(second.api.output()).not.toMatch(/Admin API key/);
+    const again = await fetch(`${second.url}/v1/workspaces/me`, { headers: { authorization: `Bearer ${kept}` } });
     expect(again.status).toBe(200);
     second.api.child.kill('SIGTERM');
     expect(await exitWithin(second.api, 20_000, 'the API')).toBe(0);
@@ -245,7 +247,7 @@ describe('npm start supervises its processes', () => {
     });
 
     it('on Ctrl-C in the middle of a sync, lets the worker finish its activity while the dev server is up, then stops the dev server', async () => {
-      const key = start.output().match(/Admin key:\s+(trb_\S+)/)![1]!;
+      const key = keptAdminKey(start.output());
       const api = async (method: string, pathname: string, body: unknown) => {
         const response = await fetch(`http://127.0.0.1:${env.PORT}${pathname}`, {
           method,
