@@ -10,6 +10,7 @@ import {
 } from '@temporalio/client';
 import type { Connector } from '../domain/connector.ts';
 import { connectorSearchAttributes } from '../temporal/search-attributes.ts';
+import { isTemporalUnreachable } from '../temporal/unreachable.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { AppError } from './errors.ts';
 import { workflowFailureMessage, workflowFailureType } from './workflow-failure.ts';
@@ -20,7 +21,7 @@ export type WorkflowOutcome<T> = { finished: true; result: T } | { finished: fal
  * Starts a connector workflow and waits for it up to `workflowWaitMs`. Workflows under one id never
  * overlap: a second request joins the first (`join`, a repeated creation), or waits for it to close
  * and then runs (`wait`, the changes of one connector, which share one id); 409 if it is still
- * running when the time is up.
+ * running when the time is up. Not finished when the time is up or Temporal stops answering after the start.
  */
 export async function runConnectorWorkflow<W extends Workflow>(
   deps: AppDependencies,
@@ -68,6 +69,9 @@ export async function runConnectorWorkflow<W extends Workflow>(
   } catch (error) {
     // A deadline that passes before a call goes out comes back CANCELLED rather than DEADLINE_EXCEEDED.
     if (isGrpcDeadlineError(error) || (isGrpcCancelledError(error) && Date.now() >= deadline)) return { finished: false };
+    // Once Temporal has accepted the start the change is durable and goes on after an outage: a 503
+    // would tell the client that nothing happened and invite a second change.
+    if (isTemporalUnreachable(error)) return { finished: false };
     if (error instanceof WorkflowFailedError) throw options.failure(workflowFailureType(error), workflowFailureMessage(error));
     throw error;
   }

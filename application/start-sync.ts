@@ -1,12 +1,13 @@
-import { changeSyncJobStatus, openSyncJob } from '../db/repositories/sync-jobs.ts';
+import { changeSyncJobStatus, findSyncJobRow, openSyncJob } from '../db/repositories/sync-jobs.ts';
 import { newId } from '../domain/ids.ts';
-import type { SyncMode } from '../domain/sync-job.ts';
+import { activeSyncStatuses, type SyncMode, type SyncStatus } from '../domain/sync-job.ts';
 import { workflowIds } from '../domain/workflow-ids.ts';
 import { connectorSearchAttributes } from '../temporal/search-attributes.ts';
 import { syncConnector } from '../workflows/sync-connector.ts';
 import { requireConnector } from './connector-lookup.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { AppError } from './errors.ts';
+import { reconcileJob } from './reconcile-job.ts';
 
 /**
  * Queues a sync job of a connected connector and starts its workflow. The job row exists before the
@@ -28,17 +29,21 @@ export async function startSync(
   const jobId = newId('job');
   const workflowId = workflowIds.syncJob(connector.id, jobId);
   const now = deps.now().toISOString();
-  const opened = await openSyncJob(deps.db, {
-    id: jobId,
-    workspaceId: connector.workspaceId,
-    connectorId: connector.id,
-    kind: 'sync',
-    requestedMode: mode,
-    trigger: 'manual',
-    status: 'queued',
-    workflowId,
-    now,
-  });
+  const open = () =>
+    openSyncJob(deps.db, {
+      id: jobId,
+      workspaceId: connector.workspaceId,
+      connectorId: connector.id,
+      kind: 'sync',
+      requestedMode: mode,
+      trigger: 'manual',
+      status: 'queued',
+      workflowId,
+      now,
+    });
+  let opened = await open();
+  // The active job may be one whose workflow was ended behind our back; once it is marked so, this one may run.
+  if (!opened.opened && (await activeJobEnded(deps, opened.activeJobId))) opened = await open();
   if (!opened.opened)
     throw new AppError('conflict', `A job of connector ${connector.id} is already active (${opened.activeJobId}); one runs at a time`, {
       jobId: opened.activeJobId,
@@ -64,4 +69,9 @@ export async function startSync(
     throw error;
   }
   return { jobId, status: 'queued', startedAt: now };
+}
+
+async function activeJobEnded(deps: AppDependencies, jobId: string): Promise<boolean> {
+  const row = await findSyncJobRow(deps.db, jobId);
+  return !row || !activeSyncStatuses.includes((await reconcileJob(deps, row)).status as SyncStatus);
 }

@@ -8,12 +8,13 @@ import { progressQuery } from '../workflows/sync-connector.ts';
 import { requireConnector } from './connector-lookup.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { AppError } from './errors.ts';
+import { reconcileJob } from './reconcile-job.ts';
 
 const QUERY_TIMEOUT_MS = 2000;
 
-/** A job of the caller's workspace, live while it runs. */
+/** A job of the caller's workspace, live while it runs; failed once its workflow has ended without finishing it. */
 export async function getSyncJob(deps: AppDependencies, workspaceId: string, connectorId: string, jobId: string): Promise<SyncJob> {
-  return liveSyncJob(deps, await requireSyncJobRow(deps, workspaceId, connectorId, jobId));
+  return liveSyncJob(deps, await reconcileJob(deps, await requireSyncJobRow(deps, workspaceId, connectorId, jobId)));
 }
 
 /** The sync history of a connector of the caller's workspace. */

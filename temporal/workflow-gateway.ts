@@ -1,6 +1,9 @@
 import { WorkflowNotFoundError, type WorkflowClient } from '@temporalio/client';
 import type { WorkflowGateway } from '../activities/dependencies.ts';
 
+/** How long the API waits to learn whether a workflow still runs before it answers from the database. */
+const DESCRIBE_TIMEOUT_MS = 2_000;
+
 export function temporalWorkflowGateway(workflows: WorkflowClient): WorkflowGateway {
   return {
     async cancelAndWait(workflowId) {
@@ -15,4 +18,18 @@ export function temporalWorkflowGateway(workflows: WorkflowClient): WorkflowGate
       }
     },
   };
+}
+
+/**
+ * How the latest run under `workflowId` ended (`TERMINATED`, `TIMED_OUT`, `COMPLETED`, ...), or
+ * `NOT_FOUND`; undefined while it runs. The latest run, so a workflow that continued as new counts as running.
+ */
+export async function closedWorkflowStatus(workflows: WorkflowClient, workflowId: string): Promise<string | undefined> {
+  try {
+    const description = await workflows.withDeadline(Date.now() + DESCRIBE_TIMEOUT_MS, () => workflows.getHandle(workflowId).describe());
+    return description.status.name === 'RUNNING' ? undefined : description.status.name;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return 'NOT_FOUND';
+    throw error;
+  }
 }

@@ -8,7 +8,7 @@ import { syncLimitsOf } from '../config/limits.ts';
 import { createLogger, temporalLogger } from '../config/logger.ts';
 import { createDatabase, databaseTarget } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { connectWorkerConnection } from '../temporal/connection.ts';
+import { connectOrExit, connectWorkerConnection } from '../temporal/connection.ts';
 import { buildActivityDependencies } from './activity-dependencies.ts';
 import { bundleWorkflowsInChildProcess, createWorker, SHUTDOWN_GRACE_MS } from './create-worker.ts';
 
@@ -25,7 +25,7 @@ Runtime.install({ logger: temporalLogger(logger) });
 
 const db = createDatabase(databaseTarget(config), { logger });
 await migrateToLatest(db);
-const connection = await connectWorkerConnection(config);
+const connection = await connectOrExit(config, connectWorkerConnection);
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const workflowBundle = await bundleWorkflowsInChildProcess(tmpdir());
 const worker = await createWorker({

@@ -1,4 +1,4 @@
-import { setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { SealedCredentialRow } from '../activities/credential-activities.ts';
 import type { Connector } from '../domain/connector.ts';
 import { checkSteps, cleanupSteps, compensatedSteps, databaseSteps } from './activity-proxies.ts';
@@ -9,6 +9,7 @@ import { compensated } from './compensation.ts';
  * @example { connector: { id: 'conn_1', type: 'jira', state: 'creating', ... }, credentialId: 'cred_1', needsCredential: true }
  */
 export interface CreateConnectorInput {
+  /** The row the API has written in state `creating`. */
   connector: Connector;
   /** An existing credential to check and bind. */
   credentialId?: string;
@@ -19,15 +20,21 @@ export interface CreateConnectorInput {
 }
 
 /**
- * Inserts the connector, stores and binds its credential, checks the connection, creates its
- * Temporal Schedules (paused while auth is required) and marks it connected or auth_required. If a
- * schedule cannot be created, deletes everything it created and fails with the reason.
+ * Claims the connector row the API wrote, stores and binds its credential, checks the connection,
+ * creates its Temporal Schedules (paused while auth is required) and marks it connected or
+ * auth_required. If a schedule cannot be created, deletes everything it created and fails with the reason.
  */
 export async function createConnector(input: CreateConnectorInput): Promise<Connector> {
   const { connector } = input;
   const creationId = workflowInfo().firstExecutionRunId;
   setCurrentDetails(`Creating ${connector.type} connector **${connector.id}**`);
-  await databaseSteps.insertConnector(connector);
+  if (patched('api-inserts-connector-row')) {
+    // The API wrote the row and takes it back if its start call failed; claiming it (a write, so a new
+    // version) stops that. A row already taken back fails this step, and nothing is created.
+    await databaseSteps.setConnectorState({ connectorId: connector.id, state: 'creating', reason: 'The creation workflow is running' });
+  } else {
+    await databaseSteps.insertConnector(connector);
+  }
   if (input.inlineCredential) await databaseSteps.storeSealedCredential(input.inlineCredential);
 
   const credentialId = input.inlineCredential?.id ?? input.credentialId;

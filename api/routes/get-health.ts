@@ -3,6 +3,9 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDependencies } from '../../application/dependencies.ts';
 import type { AppEnv } from '../principal.ts';
 
+/** How long readiness waits for Temporal: a probe must answer in the time a load balancer allows. */
+const TEMPORAL_PROBE_MS = 2_000;
+
 const check = z.enum(['ok', 'unreachable']);
 const readinessSchema = z.object({
   status: z.enum(['ok', 'unavailable']),
@@ -36,10 +39,13 @@ export function registerHealth(app: OpenAPIHono<AppEnv>, deps: AppDependencies):
         () => 'ok' as const,
         () => 'unreachable' as const,
       ),
-      deps.temporal.workflowService.getSystemInfo({}).then(
-        () => 'ok' as const,
-        () => 'unreachable' as const,
-      ),
+      // A deadline of its own: otherwise the client's retries take many seconds to admit Temporal is down.
+      deps.temporal
+        .withDeadline(Date.now() + TEMPORAL_PROBE_MS, () => deps.temporal.workflowService.getSystemInfo({}))
+        .then(
+          () => 'ok' as const,
+          () => 'unreachable' as const,
+        ),
     ]);
     const ready = database === 'ok' && temporal === 'ok';
     const body = { status: ready ? ('ok' as const) : ('unavailable' as const), checks: { database, temporal } };

@@ -159,3 +159,12 @@ export class ConnectorNotFoundError extends Error {
     this.connectorId = connectorId;
   }
 }
+
+/**
+ * Deletes the connector's row only if it is still the version given, i.e. nothing has written it
+ * since; true if it did. Takes back a row whose creation workflow never claimed it.
+ */
+export async function deleteConnectorIfUnchanged(db: Executor, connector: Pick<Connector, 'id' | 'version'>): Promise<boolean> {
+  const result = await db.deleteFrom('connectors').where('id', '=', connector.id).where('version', '=', connector.version).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

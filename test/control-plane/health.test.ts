@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase, type Db } from '../../db/database.ts';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.ts';
@@ -47,8 +48,11 @@ describe.each(dialects)('an API whose Temporal server is down, on %s', (dialect)
 
     await server.stop();
 
+    const asked = Date.now();
     const notReady = await call(app, 'GET', '/readyz');
     expect(notReady).toEqual({ status: 503, body: { status: 'unavailable', checks: { database: 'ok', temporal: 'unreachable' } } });
+    // A probe of its own deadline: a load balancer learns of the outage in seconds, not after the client's retries.
+    expect(Date.now() - asked).toBeLessThan(3_000);
     const created = await call(app, 'POST', '/v1/connectors', {
       key,
       body: { name: 'Down', type: 'web_scraper', config: { url: 'https://docs.example.com/', extractionType: 'all' } },
@@ -60,6 +64,34 @@ describe.each(dialects)('an API whose Temporal server is down, on %s', (dialect)
     // Reads that need only the database still answer.
     expect((await call(app, 'GET', '/v1/connectors', { key })).status).toBe(200);
     expect((await call(app, 'GET', '/healthz')).status).toBe(200);
+  });
+});
+
+describe('an API whose Temporal accepts connections but never answers', () => {
+  let database: TestDatabase;
+  let silent: Server;
+  let client: Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    // Holds every connection open and says nothing, as a hung server or a black-holed route does.
+    silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    client = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${port}` }) });
+  });
+  afterAll(async () => {
+    await client?.connection.close();
+    silent?.close();
+    await database?.drop();
+  });
+
+  it('is not ready within seconds', async () => {
+    const app = createTestApp({ db: database.db, client, taskQueue: `health-silent-${Date.now()}` });
+    const asked = Date.now();
+    const answer = await Promise.race([call(app, 'GET', '/readyz'), new Promise((resolve) => setTimeout(() => resolve('no answer after 10 s'), 10_000))]);
+    expect(answer).toEqual({ status: 503, body: { status: 'unavailable', checks: { database: 'ok', temporal: 'unreachable' } } });
+    expect(Date.now() - asked).toBeLessThan(3_000);
   });
 });
 
