@@ -2,13 +2,13 @@ import { serve } from '@hono/node-server';
 import { loadConfigOrExit } from '../config/env.ts';
 import { apiLimitsOf } from '../config/limits.ts';
 import { createLogger } from '../config/logger.ts';
-import { resolveSecretKey } from '../config/local-secrets.ts';
+import { adminKeyFile, embeddedAdminKey, keptKeyHint, resolveSecretKey } from '../config/local-secrets.ts';
 import { createSecretCipher } from '../secrets/cipher.ts';
 import { AddressPolicy } from '../net/address-policy.ts';
 import { createGuardedFetch } from '../net/guarded-fetch.ts';
 import { createDatabase, databaseTarget } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { connectClient } from '../temporal/connection.ts';
+import { connectClient, connectOrExit } from '../temporal/connection.ts';
 import { createApp } from './app.ts';
 import { bootstrapAdminKey } from '../application/bootstrap-admin-key.ts';
 
@@ -21,12 +21,12 @@ const exitEarly = () => process.exit(1);
 process.once('disconnect', exitEarly);
 const db = createDatabase(databaseTarget(config), { logger });
 await migrateToLatest(db);
-const generatedKey = await bootstrapAdminKey(db, config.TRIBUTARY_ADMIN_KEY, new Date());
-if (generatedKey) {
-  // Printed once on purpose: only the hash is stored, so this is the only chance to copy it.
-  process.stdout.write(`\nGenerated admin API key (shown once, store it now): ${generatedKey}\n\n`);
+const keptAdminKey = await bootstrapAdminKey(db, config.TRIBUTARY_ADMIN_KEY, new Date(), () => embeddedAdminKey(config.dataDir));
+if (keptAdminKey) {
+  // Never the key itself: output ends up in logs; the owner-only file in the data dir holds it.
+  process.stdout.write(`\nAdmin API key: ${keptKeyHint(keptAdminKey, adminKeyFile(config.dataDir))}\n\n`);
 }
-const temporal = await connectClient(config);
+const temporal = await connectOrExit(config, connectClient);
 const app = createApp({
   db,
   temporal,
@@ -39,6 +39,7 @@ const app = createApp({
   publicUrl: config.publicUrl,
   fetch: createGuardedFetch(new AddressPolicy(config.TRIBUTARY_ALLOWED_HOSTS)),
   limits: apiLimitsOf(config),
+  metricsToken: config.TRIBUTARY_METRICS_TOKEN,
 });
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {

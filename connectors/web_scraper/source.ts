@@ -118,10 +118,11 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
         try {
           fetched = await fetchPage(url);
         } catch (error) {
-          if (context.signal.aborted) throw error;
+          // Without its start page a crawl would find nothing, and a full sync would then remove every
+          // page: a network failure there is retried, an address the policy refuses stops the sync.
+          if (context.signal.aborted || depth === 0) throw error;
           fetched = { error: (error as Error).message };
         }
-        // Without its start page a crawl would find nothing, and a full sync would then remove every page.
         if ('error' in fetched && depth === 0) throw startPageError(url, fetched);
         if ('error' in fetched) {
           failures.push({ externalId: url, error: fetched.error });
@@ -142,8 +143,8 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
   };
 }
 
-/** A start page that answered 5xx is retried later; any other failure ends the sync with its reason. */
+/** The start page's answer as the sync classifies it: 429 and 5xx are retried later, any other ends the sync with its reason. */
 function startPageError(url: string, failure: { error: string; status?: number }): Error {
   const message = `The start URL ${url} could not be read: ${failure.error}`;
-  return failure.status !== undefined && failure.status >= 500 ? new SourceHttpError(failure.status, message) : new SourceRefusedError(message);
+  return failure.status === undefined ? new SourceRefusedError(message) : new SourceHttpError(failure.status, message);
 }

@@ -28,6 +28,13 @@ describe('schedules', () => {
     expect(scheduleSchema.safeParse({ type: 'manual', extra: 1 }).success).toBe(false);
   });
 
+  it('names the cron field and the time zone that Temporal would refuse', () => {
+    const lastDay = scheduleSchema.safeParse({ type: 'cron', expression: '0 3 L * *' });
+    expect(lastDay.error?.issues).toEqual([expect.objectContaining({ path: ['expression'], message: expect.stringContaining('day-of-month field "L"') })]);
+    const lowerCase = scheduleSchema.safeParse({ type: 'cron', expression: '0 3 * * *', timezone: 'europe/paris' });
+    expect(lowerCase.error?.issues).toEqual([expect.objectContaining({ path: ['timezone'] })]);
+  });
+
   it('wants a once schedule in the future', () => {
     const now = new Date('2026-06-01T00:00:00Z');
     expect(scheduleInstantError({ type: 'once', at: '2026-05-31T23:59:59Z' }, now)).toBe('must be in the future');
