@@ -37,7 +37,7 @@ export async function listSyncJobFailures(
   options: { cursor?: string | undefined; limit: number },
 ): Promise<Page<SyncFailureItem>> {
   const job = await requireSyncJobRow(deps, workspaceId, connectorId, jobId);
-  const afterSeq = options.cursor ? Number(decodeCursor(options.cursor)[0]) : 0;
+  const afterSeq = options.cursor ? failuresCursorSeq(options.cursor, job.id) : 0;
   const rows = await listSyncFailures(deps.db, job.id, { afterSeq, limit: options.limit + 1 });
   const items = rows.slice(0, options.limit);
   const last = items.at(-1);
@@ -76,4 +76,15 @@ export async function liveSyncJob(deps: AppDependencies, row: SyncJobRow): Promi
     deps.logger.debug({ err: error, jobId: row.id }, 'progress query failed; answering from the database');
     return stored;
   }
+}
+
+/** The position a failures cursor names: a sequence number of this very job, or a 400. */
+function failuresCursorSeq(cursor: string, jobId: string): number {
+  const [seq, cursorJobId] = decodeCursor(cursor);
+  const position = Number(seq);
+  if (cursorJobId !== jobId || !Number.isSafeInteger(position) || position < 0) {
+    const message = 'cursor is not one this API returned for this job';
+    throw new AppError('invalid_request', `Invalid query: cursor: ${message}`, { issues: [{ path: ['cursor'], message, code: 'custom' }] });
+  }
+  return position;
 }

@@ -66,6 +66,17 @@ describe.each(dialects)('sync failures on %s', (dialect) => {
     const bad = await plane.request('GET', `/v1/connectors/${id}/sync/${job.jobId}/failures?cursor=nonsense`);
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('cursor is not one this API returned') });
+    // Well-formed cursors that name no position of this job: not a number (PostgreSQL answered 500), negative, another job's.
+    for (const [position, jobId] of [
+      ['\u0000', job.jobId],
+      ['-1', job.jobId],
+      ['1', 'job_other'],
+    ]) {
+      const cursor = Buffer.from(JSON.stringify([position, jobId])).toString('base64url');
+      const refused = await plane.request('GET', `/v1/connectors/${id}/sync/${job.jobId}/failures?cursor=${cursor}`);
+      expect(refused.status, position).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'invalid_request', details: { issues: [expect.objectContaining({ path: ['cursor'] })] } });
+    }
   });
 
   it('fails a job whose every item failed, naming the first', async () => {
