@@ -1,4 +1,5 @@
 import { findWorkspaceCredentialRow } from '../db/repositories/credentials.ts';
+import { shownConnectorId } from '../domain/connector-ids.ts';
 import type { Connector } from '../domain/connector.ts';
 import { workflowIds } from '../domain/workflow-ids.ts';
 import { bindCredential as bindCredentialWorkflow } from '../workflows/bind-credential.ts';
@@ -18,7 +19,7 @@ export async function bindCredential(deps: AppDependencies, workspaceId: string,
 
 /** Runs the binding workflow; a credential that fails its check is a 422 with the source's reason. */
 export async function runCredentialBinding(deps: AppDependencies, connector: Connector, credentialId: string): Promise<Connector> {
-  if (connector.state === 'deleting') throw new AppError('conflict', `Connector ${connector.id} is being deleted`);
+  if (connector.state === 'deleting') throw new AppError('conflict', `Connector ${shownConnectorId(connector)} is being deleted`);
   const outcome = await runConnectorWorkflow(deps, {
     workflow: bindCredentialWorkflow,
     workflowId: workflowIds.connectorChange(connector.id),

@@ -1,4 +1,5 @@
 import { findWorkspaceConnector } from '../db/repositories/connectors.ts';
+import { shownConnectorId } from '../domain/connector-ids.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { AppError } from './errors.ts';
@@ -13,6 +14,6 @@ export async function requireConnector(deps: AppDependencies, workspaceId: strin
 /** As `requireConnector`, for changes: a connector being deleted takes none. */
 export async function requireLiveConnector(deps: AppDependencies, workspaceId: string, id: string): Promise<Connector> {
   const connector = await requireConnector(deps, workspaceId, id);
-  if (connector.state === 'deleting') throw new AppError('conflict', `Connector ${connector.id} is being deleted`);
+  if (connector.state === 'deleting') throw new AppError('conflict', `Connector ${shownConnectorId(connector)} is being deleted`);
   return connector;
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { SealedCredentialRow } from '../activities/credential-activities.ts';
 import { failureTypes } from '../activities/failures.ts';
 import { needsCredential } from '../connectors/registry.ts';
-import { deleteConnectorIfUnchanged, findConnector, insertConnectorIfAbsent } from '../db/repositories/connectors.ts';
+import { deleteConnectorIfUnchanged, findConnector, findWorkspaceConnector, insertConnectorIfAbsent } from '../db/repositories/connectors.ts';
+import { publicConnectorId, shownConnectorId, storedConnectorId } from '../domain/connector-ids.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { ConnectorSpec, CreateConnectorBody } from './connector-schemas.ts';
 import { newId } from '../domain/ids.ts';
@@ -42,7 +43,7 @@ export async function createConnector(
   const now = deps.now();
   assertSchedulesAccepted(spec, now);
   await assertConfigAccepted(deps, spec.type, spec.config);
-  if (requestedId && (await findConnector(deps.db, requestedId))) {
+  if (requestedId && (await findWorkspaceConnector(deps.db, workspaceId, requestedId))) {
     throw new AppError('conflict', `A connector with id ${requestedId} already exists`);
   }
   const id = requestedId ?? (idempotencyKey ? idempotentConnectorId(workspaceId, idempotencyKey) : newId('conn'));
@@ -58,7 +59,7 @@ function idempotentConnectorId(workspaceId: string, idempotencyKey: string): str
   return `conn_${createHash('sha256').update(`${workspaceId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
 }
 
-/** The connector a spec describes, before anything is written. */
+/** The connector a spec describes under its stored id, before anything is written. */
 export function newConnector(id: string, workspaceId: string, spec: ConnectorSpec, now: Date): Connector {
   const at = now.toISOString();
   return {
@@ -67,7 +68,7 @@ export function newConnector(id: string, workspaceId: string, spec: ConnectorSpe
     name: spec.name,
     description: spec.description ?? null,
     type: spec.type,
-    collection: spec.collection ?? id,
+    collection: spec.collection ?? publicConnectorId(workspaceId, id),
     config: spec.config as Record<string, unknown>,
     metadata: spec.metadata,
     schedule: spec.schedule,
@@ -89,7 +90,14 @@ export function newConnector(id: string, workspaceId: string, spec: ConnectorSpe
  * that creation instead.
  */
 export async function runConnectorCreation(deps: AppDependencies, connector: Connector, credential: CreationCredential = {}): Promise<CreationOutcome> {
-  if (!(await insertConnectorIfAbsent(deps.db, connector))) return joinCreation(deps, connector, credential);
+  if (!(await insertConnectorIfAbsent(deps.db, connector))) {
+    const owner = (await findConnector(deps.db, connector.id))?.workspaceId;
+    if (owner !== undefined && owner !== connector.workspaceId && connector.id === shownConnectorId(connector)) {
+      // Another workspace has this id: the connector takes its workspace's own form of it, unseen by either.
+      return runConnectorCreation(deps, { ...connector, id: storedConnectorId(connector.workspaceId, connector.id) }, credential);
+    }
+    return joinCreation(deps, connector, credential);
+  }
   try {
     const outcome = await runCreationWorkflow(deps, connector, credential);
     return outcome.finished ? { status: 201, connector: outcome.result } : { status: 202, connector };
@@ -108,7 +116,8 @@ export async function runConnectorCreation(deps: AppDependencies, connector: Con
  */
 async function joinCreation(deps: AppDependencies, wanted: Connector, credential: CreationCredential): Promise<CreationOutcome> {
   const existing = await findConnector(deps.db, wanted.id);
-  if (!existing || existing.workspaceId !== wanted.workspaceId) throw new AppError('conflict', `A connector with id ${wanted.id} already exists`);
+  if (!existing || existing.workspaceId !== wanted.workspaceId)
+    throw new AppError('conflict', `A connector with id ${publicConnectorId(wanted.workspaceId, wanted.id)} already exists`);
   if (existing.state !== 'creating') return { status: 200, connector: existing };
   try {
     const outcome = await runCreationWorkflow(deps, existing, credential);

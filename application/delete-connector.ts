@@ -1,4 +1,5 @@
 import { workflowIds } from '../domain/workflow-ids.ts';
+import { shownConnectorId } from '../domain/connector-ids.ts';
 import { connectorSearchAttributes } from '../temporal/search-attributes.ts';
 import { deleteConnector as deleteConnectorWorkflow } from '../workflows/delete-connector.ts';
 import { requireConnector } from './connector-lookup.ts';
@@ -20,5 +21,5 @@ export async function deleteConnector(deps: AppDependencies, workspaceId: string
     typedSearchAttributes: connectorSearchAttributes(connector),
     staticSummary: `Delete ${connector.type} connector "${connector.name}" (${connector.id})`,
   });
-  return { id: connector.id, state: 'deleting', workflowId };
+  return { id: shownConnectorId(connector), state: 'deleting', workflowId };
 }

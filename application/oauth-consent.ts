@@ -1,4 +1,5 @@
 import { findConnectorDefinition } from '../connectors/registry.ts';
+import { shownConnectorId } from '../domain/connector-ids.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
 import { findCredentialRow, updateCredentialRow } from '../db/repositories/credentials.ts';
 import { consumeOAuthState, deleteExpiredOAuthStates, insertOAuthState } from '../db/repositories/oauth-states.ts';
@@ -25,12 +26,12 @@ async function boundOAuthCredential(deps: AppDependencies, connector: Connector)
   if (!row || row.kind !== 'oauth2') {
     throw new AppError(
       'conflict',
-      `Connector ${connector.id} has no OAuth2 client credential; create it with credentials {kind: "oauth2", clientId, clientSecret} or bind one`,
+      `Connector ${shownConnectorId(connector)} has no OAuth2 client credential; create it with credentials {kind: "oauth2", clientId, clientSecret} or bind one`,
     );
   }
   const secret = openCredentialRow(deps.cipher, row).secret as CredentialSecret<'oauth2'>;
   const endpoints = oauthEndpoints(row, secret);
-  if (!endpoints) throw new AppError('conflict', `No OAuth2 endpoints are known for ${row.type}`);
+  if (!endpoints) throw new AppError('conflict', `No usable OAuth2 endpoints (http or https) are known for ${row.type}`);
   return { row, secret, endpoints };
 }
 
@@ -80,10 +81,10 @@ async function completeConsent(
     throw new AppError('invalid_request', 'The OAuth state does not belong to a connector of this type');
   }
   const row = await findCredentialRow(deps.db, consent.credential_id);
-  if (!row) throw new AppError('conflict', `The credential of connector ${connector.id} was deleted during consent`);
+  if (!row) throw new AppError('conflict', `The credential of connector ${shownConnectorId(connector)} was deleted during consent`);
   const secret = openCredentialRow(deps.cipher, row).secret as CredentialSecret<'oauth2'>;
   const endpoints = oauthEndpoints(row, secret);
-  if (!endpoints) throw new AppError('conflict', `No OAuth2 endpoints are known for ${row.type}`);
+  if (!endpoints) throw new AppError('conflict', `No usable OAuth2 endpoints (http or https) are known for ${row.type}`);
   let tokens;
   try {
     tokens = await exchangeCode({
@@ -104,7 +105,7 @@ async function completeConsent(
   // credential it started from, never for one bound since.
   const current = await findConnector(deps.db, connector.id);
   if (current?.credentialId !== consent.credential_id) {
-    throw new AppError('conflict', `The credential of connector ${connector.id} changed during consent; start again from the authorize URL`);
+    throw new AppError('conflict', `The credential of connector ${shownConnectorId(connector)} changed during consent; start again from the authorize URL`);
   }
   const updated: CredentialSecret<'oauth2'> = { ...secret, ...tokens };
   await updateCredentialRow(deps.db, row.id, { ...sealCredentialSecret(deps.cipher, updated), updated_at: deps.now().toISOString() });
@@ -118,7 +119,7 @@ async function completeConsent(
 export async function authorizeConnector(deps: AppDependencies, principal: Principal, type: string, connectorId: string): Promise<string> {
   if (principal.role === 'viewer') throw new AppError('forbidden', 'This API key has the viewer role and cannot start OAuth consent');
   const connector = await requireConnector(deps, principal.workspaceId, connectorId);
-  if (connector.type !== type) throw new AppError('invalid_request', `Connector ${connector.id} is a ${connector.type} connector, not ${type}`);
+  if (connector.type !== type) throw new AppError('invalid_request', `Connector ${shownConnectorId(connector)} is a ${connector.type} connector, not ${type}`);
   return startConsent(deps, connector);
 }
 

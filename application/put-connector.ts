@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { findConnector } from '../db/repositories/connectors.ts';
+import { shownConnectorId } from '../domain/connector-ids.ts';
+import { findWorkspaceConnector } from '../db/repositories/connectors.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { ConnectorSpec } from './connector-schemas.ts';
 import { assertConfigAccepted, assertSchedulesAccepted, creationCredential } from './connector-input.ts';
@@ -26,12 +27,8 @@ export async function putConnector(
   const now = deps.now();
   assertSchedulesAccepted(spec, now);
   await assertConfigAccepted(deps, spec.type, spec.config);
-  const wanted = newConnector(id, workspaceId, spec, now);
-  const existing = await findConnector(deps.db, id);
-  // Another workspace's connector must not show through, not even as a conflict.
-  if (existing && existing.workspaceId !== workspaceId) {
-    throw new AppError('not_found', `Connector ${id} not found, and this id cannot be used; choose another`);
-  }
+  const existing = await findWorkspaceConnector(deps.db, workspaceId, id);
+  const wanted = newConnector(existing?.id ?? id, workspaceId, spec, now);
   if (existing) {
     if (credentials) {
       throw new AppError(
@@ -50,10 +47,10 @@ export async function putConnector(
 
 async function replaceDefinition(deps: AppDependencies, existing: Connector, wanted: Connector): Promise<{ status: 200 | 202; connector: Connector }> {
   if (existing.type !== wanted.type) {
-    throw new AppError('conflict', `Connector ${existing.id} is a ${existing.type} connector; its type cannot change`);
+    throw new AppError('conflict', `Connector ${shownConnectorId(existing)} is a ${existing.type} connector; its type cannot change`);
   }
   if (existing.collection !== wanted.collection) {
-    throw new AppError('conflict', `The collection of connector ${existing.id} cannot change; create another connector`);
+    throw new AppError('conflict', `The collection of connector ${shownConnectorId(existing)} cannot change; create another connector`);
   }
   if (definitionFields.every((field) => isDeepStrictEqual(existing[field], wanted[field]))) return { status: 200, connector: existing };
   return runConnectorUpdate(deps, existing, {

@@ -1,3 +1,4 @@
+import { shownConnectorId } from '../domain/connector-ids.ts';
 import {
   isGrpcCancelledError,
   isGrpcDeadlineError,
@@ -56,7 +57,7 @@ export async function runConnectorWorkflow<W extends Workflow>(
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       if (!(await closedBefore(deps, options.workflowId, deadline))) {
-        throw new AppError('conflict', `Another change of connector ${options.connector.id} is in progress; retry when it is done`, {
+        throw new AppError('conflict', `Another change of connector ${shownConnectorId(options.connector)} is in progress; retry when it is done`, {
           workflowId: options.workflowId,
         });
       }

@@ -1,4 +1,5 @@
 import { changeSyncJobStatus, findSyncJobRow, openSyncJob } from '../db/repositories/sync-jobs.ts';
+import { shownConnectorId } from '../domain/connector-ids.ts';
 import { newId } from '../domain/ids.ts';
 import { activeSyncStatuses, type SyncMode, type SyncStatus } from '../domain/sync-job.ts';
 import { workflowIds } from '../domain/workflow-ids.ts';
@@ -23,7 +24,7 @@ export async function startSync(
   if (connector.state !== 'connected') {
     throw new AppError(
       'conflict',
-      `Connector ${connector.id} is ${connector.state}${connector.stateReason ? ` (${connector.stateReason})` : ''}; it syncs once connected`,
+      `Connector ${shownConnectorId(connector)} is ${connector.state}${connector.stateReason ? ` (${connector.stateReason})` : ''}; it syncs once connected`,
     );
   }
   const jobId = newId('job');
@@ -45,7 +46,7 @@ export async function startSync(
   // The active job may be one whose workflow was ended behind our back; once it is marked so, this one may run.
   if (!opened.opened && (await activeJobEnded(deps, opened.activeJobId))) opened = await open();
   if (!opened.opened)
-    throw new AppError('conflict', `A job of connector ${connector.id} is already active (${opened.activeJobId}); one runs at a time`, {
+    throw new AppError('conflict', `A job of connector ${shownConnectorId(connector)} is already active (${opened.activeJobId}); one runs at a time`, {
       jobId: opened.activeJobId,
     });
   try {

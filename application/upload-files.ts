@@ -1,4 +1,5 @@
 import { decodeCursor, encodeCursor, type Page } from '../db/repositories/pagination.ts';
+import { shownConnectorId } from '../domain/connector-ids.ts';
 import { lockWorkspaceUploads, uploadedBytesAt, workspaceUploadBytes } from '../db/repositories/upload-quota.ts';
 import { deleteUploadedFile, listUploadedFiles, upsertUploadedFile } from '../db/repositories/uploaded-files.ts';
 import type { Connector } from '../domain/connector.ts';
@@ -30,7 +31,7 @@ function safePath(name: string): string | undefined {
 
 function uploadConnector(connector: Connector): Connector {
   if (connector.type !== 'upload')
-    throw new AppError('invalid_request', `Connector ${connector.id} is a ${connector.type} connector; files go to upload connectors`);
+    throw new AppError('invalid_request', `Connector ${shownConnectorId(connector)} is a ${connector.type} connector; files go to upload connectors`);
   return connector;
 }
 
@@ -102,6 +103,6 @@ export async function deleteStoredFile(deps: AppDependencies, workspaceId: strin
   const connector = uploadConnector(await requireLiveConnector(deps, workspaceId, connectorId));
   const path = safePath(name);
   if (!path || !(await deleteUploadedFile(deps.db, connector.id, path))) {
-    throw new AppError('not_found', `Connector ${connector.id} has no uploaded file "${name}"`);
+    throw new AppError('not_found', `Connector ${shownConnectorId(connector)} has no uploaded file "${name}"`);
   }
 }

@@ -1,3 +1,4 @@
+import { httpUrlSchema } from '../domain/http-url.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OpenedCredential } from '../connectors/connector-definition.ts';
 import type { HttpFetch } from '../net/guarded-fetch.ts';
@@ -34,7 +35,9 @@ export function oauthEndpoints(row: Pick<CredentialRow, 'type'>, secret: OAuthSe
   const provider = findConnectorDefinition(row.type)?.oauth;
   const authorizationUrl = secret.authorizationUrl ?? provider?.authorizationUrl;
   const tokenUrl = secret.tokenUrl ?? provider?.tokenUrl;
-  return authorizationUrl && tokenUrl ? { authorizationUrl, tokenUrl } : undefined;
+  // Stored before endpoints were validated on input, a `javascript:` or `data:` URL is never handed out.
+  const usable = (url: string | undefined): url is string => httpUrlSchema.safeParse(url).success;
+  return usable(authorizationUrl) && usable(tokenUrl) ? { authorizationUrl, tokenUrl } : undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { publicConnectorId } from '../domain/connector-ids.ts';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 
 export const connectorIdKey = defineSearchAttributeKey('TributaryConnectorId', SearchAttributeType.KEYWORD);
@@ -9,7 +10,7 @@ export const searchAttributeNames = [connectorIdKey.name, connectorTypeKey.name,
 
 export function connectorSearchAttributes(connector: { id: string; type: string; workspaceId: string }): TypedSearchAttributes {
   return new TypedSearchAttributes([
-    { key: connectorIdKey, value: connector.id },
+    { key: connectorIdKey, value: publicConnectorId(connector.workspaceId, connector.id) },
     { key: connectorTypeKey, value: connector.type },
     { key: workspaceIdKey, value: connector.workspaceId },
   ]);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Connector } from '../../domain/connector.ts';
+import { storedConnectorIdCandidates } from '../../domain/connector-ids.ts';
 import { assertTransition, type ConnectorState } from '../../domain/connector-state.ts';
 import type { ConnectorRow, Database, NewConnectorRow } from '../schema.ts';
 import { pageQuery, type Page } from './pagination.ts';
@@ -54,7 +55,12 @@ export async function findConnector(db: Executor, id: string): Promise<Connector
 }
 
 export async function findWorkspaceConnector(db: Executor, workspaceId: string, id: string): Promise<Connector | undefined> {
-  const row = await db.selectFrom('connectors').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+  const row = await db
+    .selectFrom('connectors')
+    .selectAll()
+    .where('id', 'in', storedConnectorIdCandidates(workspaceId, id))
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
   return row && toConnector(row);
 }
 

@@ -1,3 +1,4 @@
+import { publicConnectorId } from '../../domain/connector-ids.ts';
 import type { Kysely } from 'kysely';
 import type { Credential, CredentialKind } from '../../domain/credential.ts';
 import type { CredentialRow, Database, NewCredentialRow } from '../schema.ts';
@@ -56,8 +57,8 @@ export async function deleteCredentialRow(db: Executor, id: string): Promise<voi
 
 /** Ids of connectors bound to the credential; a credential in use cannot be deleted. */
 export async function connectorsUsingCredential(db: Executor, credentialId: string): Promise<string[]> {
-  const rows = await db.selectFrom('connectors').select('id').where('credential_id', '=', credentialId).execute();
-  return rows.map((row) => row.id);
+  const rows = await db.selectFrom('connectors').select(['id', 'workspace_id']).where('credential_id', '=', credentialId).execute();
+  return rows.map((row) => publicConnectorId(row.workspace_id, row.id));
 }
 
 /**

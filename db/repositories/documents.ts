@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../dialect.ts';
+import { publicConnectorId, storedConnectorIdCandidates } from '../../domain/connector-ids.ts';
 import type { Database, DocumentRow } from '../schema.ts';
 import { chunks } from './chunks.ts';
 import { pageQuery, type Page } from './pagination.ts';
@@ -42,7 +43,7 @@ export function toStoredDocument(row: DocumentRow): StoredDocument {
   return {
     id: row.id,
     collection: row.collection,
-    connectorId: row.connector_id,
+    connectorId: publicConnectorId(row.workspace_id, row.connector_id),
     externalId: row.external_id,
     title: row.title,
     url: row.url,
@@ -174,11 +175,11 @@ export async function listCollectionDocuments(
     .selectAll('documents')
     .where('documents.workspace_id', '=', options.workspaceId)
     .where('documents.collection', '=', options.collection);
-  if (options.connectorId) query = query.where('documents.connector_id', '=', options.connectorId);
+  if (options.connectorId) query = query.where('documents.connector_id', 'in', storedConnectorIdCandidates(options.workspaceId, options.connectorId));
   if (options.q) {
     const q = options.q;
     query = isPostgres(db as Kysely<unknown>)
-      ? query.where(sql<boolean>`to_tsvector('simple', coalesce(documents.title, '') || ' ' || documents.content) @@ plainto_tsquery('simple', ${q})`)
+      ? query.where(sql<boolean>`tributary_search_vector(documents.title, documents.content) @@ plainto_tsquery('simple', ${q})`)
       : query.where(sql<boolean>`documents.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ${ftsQuery(q)})`);
   }
   return pageQuery(query as never, options, toStoredDocument as never, 'id') as Promise<Page<StoredDocument>>;

@@ -12,6 +12,7 @@ import {
   syncStatuses,
 } from '../../domain/sync-job.ts';
 import { isUniqueViolation } from '../database.ts';
+import { publicConnectorId, storedConnectorIdCandidates } from '../../domain/connector-ids.ts';
 import type { Database, SyncJobRow } from '../schema.ts';
 import { pageQuery, type Page } from './pagination.ts';
 import { deleteSyncFailures } from './sync-failures.ts';
@@ -37,7 +38,7 @@ export function toSyncJob(row: SyncJobRow, now: Date): SyncJob {
   const total = row.total === null ? null : Number(row.total);
   return {
     jobId: row.id,
-    connectorId: row.connector_id,
+    connectorId: publicConnectorId(row.workspace_id, row.connector_id),
     kind: row.kind as SyncJobKind,
     status: row.status as SyncStatus,
     phase: row.phase as SyncPhase,
@@ -120,7 +121,7 @@ export async function findWorkspaceSyncJobRow(db: Executor, workspaceId: string,
     .selectFrom('sync_jobs')
     .selectAll()
     .where('id', '=', id)
-    .where('connector_id', '=', connectorId)
+    .where('connector_id', 'in', storedConnectorIdCandidates(workspaceId, connectorId))
     .where('workspace_id', '=', workspaceId)
     .executeTakeFirst();
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findCredentialRow } from '../../db/repositories/credentials.ts';
+import { findCredentialRow, updateCredentialRow } from '../../db/repositories/credentials.ts';
 import { createSecretCipher } from '../../secrets/cipher.ts';
-import { openCredentialRow } from '../../secrets/credential-seal.ts';
+import { openCredentialRow, sealCredentialSecret } from '../../secrets/credential-seal.ts';
 import { call, createTestKey, testSecretKey } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
 import { startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
@@ -164,6 +164,18 @@ describe.each(dialects)('who may connect what, and where sources may lead, on %s
       expect(inline.body.error.details.issues).toContainEqual(expect.objectContaining({ path: ['credentials', field] }));
     }
     expect(await plane.database.db.selectFrom('credentials').select('id').execute()).toHaveLength(before.length);
+  });
+
+  it('hands out no consent URL from a javascript: endpoint stored before endpoints were validated', async () => {
+    const connector = await createDriveConnector();
+    const secret = await storedSecret(connector.credentialId);
+    const sealed = sealCredentialSecret(cipher, { ...secret, authorizationUrl: 'javascript:alert(document.cookie)' } as never);
+    await updateCredentialRow(plane.database.db, connector.credentialId, { ...sealed, updated_at: new Date().toISOString() });
+    const refused = await plane.request('GET', `/v1/connectors/oauth/google_drive/authorize?connectorId=${connector.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe('No usable OAuth2 endpoints (http or https) are known for google_drive');
+    expect(JSON.stringify(refused.body)).not.toContain('javascript:');
+    expect(await consentStates(connector.id)).toBe(0);
   });
 
   it('fails the check of a source that redirects to a data: URL, with the reason, and binds nothing', async () => {

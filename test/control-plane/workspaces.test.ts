@@ -83,6 +83,68 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
     return { connectorId, jobId, documentId: documents.body.data[0].id as string };
   }
 
+  it('keeps connector ids per workspace: the same id in two workspaces is two connectors, each syncing its own files', async () => {
+    const [first, second] = [await newWorkspace('Ids one'), await newWorkspace('Ids two')];
+    const id = uniqueId('handbook');
+    const created = [];
+    for (const [owner, name] of [
+      [first, 'Handbook one'],
+      [second, 'Handbook two'],
+    ] as const) {
+      const response = await call(plane.app, 'POST', '/v1/connectors', { key: owner.adminKey.key, body: { id, name, type: 'upload', config: {} } });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+      created.push(response.body.data);
+    }
+    expect(created.map((connector) => [connector.id, connector.collection, connector.name])).toEqual([
+      [id, id, 'Handbook one'],
+      [id, id, 'Handbook two'],
+    ]);
+    const again = await call(plane.app, 'POST', '/v1/connectors', { key: first.adminKey.key, body: { id, name: 'Again', type: 'upload', config: {} } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(`A connector with id ${id} already exists`);
+    expect(
+      (await call(plane.app, 'PUT', `/v1/connectors/${id}`, { key: second.adminKey.key, body: { name: 'Handbook two', type: 'upload', config: {} } })).status,
+    ).toBe(200);
+
+    // Each syncs its own file into its own collection of the same name.
+    for (const [owner, text] of [
+      [first, 'Travel policy of the first team.'],
+      [second, 'Expense policy of the second team.'],
+    ] as const) {
+      const form = new FormData();
+      form.append('file', new File([text], 'policy.txt', { type: 'text/plain' }));
+      const uploaded = await plane.app.request(`/v1/connectors/${id}/files`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner.adminKey.key}` },
+        body: form,
+      });
+      expect(uploaded.status).toBe(201);
+      const started = await call(plane.app, 'POST', `/v1/connectors/${id}/sync`, { key: owner.adminKey.key });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      await eventually(async () => {
+        const job = await call(plane.app, 'GET', `/v1/connectors/${id}/sync/${started.body.data.jobId}`, { key: owner.adminKey.key });
+        expect(job.body.data).toMatchObject({ status: 'succeeded', connectorId: id });
+      }, 60_000);
+    }
+    const contents = async (key: string) => {
+      const listed = await call(plane.app, 'GET', `/v1/collections/${id}/documents?connectorId=${id}`, { key });
+      expect(listed.status).toBe(200);
+      const ids = listed.body.data.map((document: { id: string; connectorId: string }) => [document.connectorId, document.id]);
+      const texts = await Promise.all(
+        ids.map(async ([, documentId]: string[]) => (await call(plane.app, 'GET', `/v1/documents/${documentId}`, { key })).body.data.content),
+      );
+      return { connectorIds: ids.map(([connectorId]: string[]) => connectorId), texts };
+    };
+    expect(await contents(first.adminKey.key)).toEqual({ connectorIds: [id], texts: ['Travel policy of the first team.'] });
+    expect(await contents(second.adminKey.key)).toEqual({ connectorIds: [id], texts: ['Expense policy of the second team.'] });
+
+    // Deleting one leaves the other whole.
+    expect((await call(plane.app, 'DELETE', `/v1/connectors/${id}`, { key: first.adminKey.key })).body.data).toMatchObject({ id, state: 'deleting' });
+    await eventually(async () => expect((await call(plane.app, 'GET', `/v1/connectors/${id}`, { key: first.adminKey.key })).status).toBe(404));
+    expect((await call(plane.app, 'GET', `/v1/connectors/${id}`, { key: second.adminKey.key })).body.data).toMatchObject({ id, name: 'Handbook two' });
+    expect(await contents(second.adminKey.key)).toEqual({ connectorIds: [id], texts: ['Expense policy of the second team.'] });
+  });
+
   it('shows nothing of one workspace to another, on every route', async () => {
     const first = await newWorkspace('First');
     const second = await newWorkspace('Second');
@@ -132,12 +194,22 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
           post: url.includes('api-keys') ? { name: 'x', role: 'admin' } : undefined,
         };
         const body = url.includes('/credential/') ? undefined : bodies[method];
+        // Ids are unique per workspace: a PUT of the same id creates the other workspace's own connector (below).
+        if (method === 'put' && path === '/v1/connectors/{id}') continue;
         const response = await asSecond(method.toUpperCase(), url, body);
         attempts.push(`${method} ${url} -> ${response.status}`);
         expect(response.status, `${method} ${url}`).toBe(404);
       }
     }
     expect(attempts.length).toBeGreaterThanOrEqual(11);
+    // The same id in the other workspace is that workspace's own connector, and says nothing of the first's.
+    const own = await asSecond('PUT', `/v1/connectors/${connectorId}`, {
+      name: 'taken over',
+      type: 'google_drive',
+      config: { rootFileId: '1AbCdEfGhIjKlMnOp' },
+    });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    expect(own.body.data).toMatchObject({ id: connectorId, workspaceId: second.workspace.id, name: 'taken over' });
     expect(attempts.filter((attempt) => attempt.includes(synced.jobId)).length).toBeGreaterThanOrEqual(3);
     expect(attempts.some((attempt) => attempt.includes(synced.documentId))).toBe(true);
     // And the first workspace's credential cannot be bound to the second one's connector.
@@ -148,7 +220,8 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
     ).toBe(400);
 
     const lists = [await asSecond('GET', '/v1/connectors'), await asSecond('GET', '/v1/credentials')];
-    for (const list of lists) expect(JSON.stringify(list.body)).not.toContain(connectorId);
+    for (const list of lists) expect(JSON.stringify(list.body)).not.toContain(first.workspace.id);
+    expect(lists[0]?.body.data.filter((item: { id: string }) => item.id === connectorId)).toEqual([expect.objectContaining({ name: 'taken over' })]);
     expect((await asSecond('GET', `/v1/collections/${synced.connectorId}/documents?connectorId=${synced.connectorId}`)).status).toBe(404);
     expect(JSON.stringify(lists[1]?.body)).not.toContain(credentialId);
     expect((await asFirst('GET', `/v1/connectors/${connectorId}`)).body.data).toEqual(before);
