@@ -1,18 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newConnector } from '../../application/create-connector.ts';
 import { workflowIds } from '../../domain/workflow-ids.ts';
-import { startDevServer, type DevServer } from '../../temporal/dev-server.ts';
-import { freePort } from '../../tools/ports.ts';
 import { createConnector } from '../../workflows/create-connector.ts';
 import { call, createTestApp, createTestKey, type TestApp } from '../support/api.ts';
 import { eventually } from '../support/control-plane.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
-import { connectTestClient, startTestWorker, type TestWorker } from '../support/temporal.ts';
+import { connectTestClient, startOwnTemporalServer, startTestWorker, type OwnTemporalServer, type TestWorker } from '../support/temporal.ts';
 
 describe.each(dialects)('connector creation under an Idempotency-Key, on %s', (dialect) => {
   let database: TestDatabase;
@@ -110,26 +105,20 @@ describe.each(dialects)('connector creation under an Idempotency-Key, on %s', (d
 // One dialect: what differs between them, taking back a row, runs on both in health.test.ts.
 describe('connector creation while Temporal stops', () => {
   let database: TestDatabase;
-  let server: DevServer;
+  let server: OwnTemporalServer;
   let client: Client;
   let key: string;
-  let stateDir: string;
-  let ports: { port: number; uiPort: number };
-  const startServer = () => startDevServer({ cliPath: inject('temporalCliPath'), ...ports, namespace: 'default', stateDir, readyTimeoutMs: 120_000 });
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
-    stateDir = mkdtempSync(path.join(tmpdir(), 'tributary-idem-'));
-    ports = { port: await freePort(), uiPort: await freePort() };
-    server = await startServer();
+    server = await startOwnTemporalServer('idem');
     client = await connectTestClient(server.address);
     key = await createTestKey(database.db, 'ws-outage');
   });
   afterAll(async () => {
     await client?.connection.close();
-    await server?.stop();
+    await server?.dispose();
     await database?.drop();
-    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('answers 202 when Temporal stops after the creation started, and 503 only for what did not start', async () => {
@@ -152,7 +141,7 @@ describe('connector creation while Temporal stops', () => {
     expect(refused.body.error.code).toBe('temporal_unavailable');
     expect(await connectorIds(database, 'ws-outage', 'Refused')).toEqual([]);
 
-    server = await startServer();
+    await server.start();
     const worker = await startTestWorker({ db: database.db, client, taskQueue, address: server.address });
     try {
       const retried = await eventually(async () => {

@@ -2,36 +2,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../temporal/dev-server.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, createTestKey, type TestApp } from '../support/api.ts';
 import { eventually } from '../support/control-plane.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
-import { freePort } from '../../tools/ports.ts';
-import { connectTestClient, startTestWorker, type TestWorker } from '../support/temporal.ts';
+import { connectTestClient, startOwnTemporalServer, startTestWorker, type OwnTemporalServer, type TestWorker } from '../support/temporal.ts';
 import { writeTextFiles } from '../support/fixtures.ts';
 
 const FILES = 5000;
 
 describe.each(dialects)('a Temporal server restarted in the middle of a sync, on %s', (dialect) => {
   let database: TestDatabase;
-  let server: DevServer;
+  let server: OwnTemporalServer;
   let client: Client;
   let worker: TestWorker;
   let app: TestApp;
   let key: string;
   let root: string;
-  let stateDir: string;
-  let ports: { port: number; uiPort: number };
-
-  const start = () => startDevServer({ cliPath: inject('temporalCliPath'), ...ports, namespace: 'default', stateDir, readyTimeoutMs: 120_000 });
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     root = mkdtempSync(path.join(tmpdir(), 'tributary-restart-'));
-    stateDir = path.join(root, 'temporal');
-    ports = { port: await freePort(), uiPort: await freePort() };
-    server = await start();
+    server = await startOwnTemporalServer('restart');
     client = await connectTestClient(server.address);
     worker = await startTestWorker({ db: database.db, client, directoryRoots: [root], address: server.address });
     app = createTestApp({ db: database.db, client, taskQueue: worker.taskQueue, directoryRoots: [root] });
@@ -41,7 +33,7 @@ describe.each(dialects)('a Temporal server restarted in the middle of a sync, on
   afterAll(async () => {
     await worker?.stop();
     await client?.connection.close();
-    await server?.stop();
+    await server?.dispose();
     await database?.drop();
     rmSync(root, { recursive: true, force: true });
   });
@@ -65,7 +57,7 @@ describe.each(dialects)('a Temporal server restarted in the middle of a sync, on
     expect(during.status).toBe(200);
     expect(during.body.data.progress.collected).toBeGreaterThanOrEqual(1000);
     expect(during.body.data.status).toBe('running');
-    server = await start();
+    await server.start();
 
     const finished = await eventually(async () => {
       const job = await call(app, 'GET', `/v1/connectors/${connectorId}/sync/${jobId}`, { key });

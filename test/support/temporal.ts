@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -9,6 +12,8 @@ import { buildActivityDependencies } from '../../worker/activity-dependencies.ts
 import { testSecretKey } from './api.ts';
 import { createWorker } from '../../worker/create-worker.ts';
 import { connectClient } from '../../temporal/connection.ts';
+import { startDevServer, type DevServer } from '../../temporal/dev-server.ts';
+import { freePort } from '../../tools/ports.ts';
 
 let runtimeInstalled = false;
 
@@ -26,6 +31,37 @@ export async function connectTestClient(address: string = inject('temporalAddres
     TEMPORAL_TLS_KEY_PATH: undefined,
     TEMPORAL_API_KEY: undefined,
   });
+}
+
+/** A dev server of the test's own, stopped and started again on the same ports and state, as a restart would. */
+export interface OwnTemporalServer {
+  readonly address: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops it and removes its state. */
+  dispose(): Promise<void>;
+}
+
+export async function startOwnTemporalServer(label: string): Promise<OwnTemporalServer> {
+  const stateDir = mkdtempSync(path.join(tmpdir(), `tributary-${label}-`));
+  const ports = { port: await freePort(), uiPort: await freePort() };
+  const start = () => startDevServer({ cliPath: inject('temporalCliPath'), ...ports, namespace: 'default', stateDir, readyTimeoutMs: 120_000 });
+  let server: DevServer | undefined = await start();
+  return {
+    address: server.address,
+    async stop() {
+      await server?.stop();
+      server = undefined;
+    },
+    async start() {
+      server = await start();
+    },
+    async dispose() {
+      await server?.stop();
+      server = undefined;
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface TestWorker {

@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIds } from '../../../domain/workflow-ids.ts';
-import { startDevServer, type DevServer } from '../../../temporal/dev-server.ts';
-import { freePort } from '../../../tools/ports.ts';
 import { createTestApp, createTestKey, type TestApp } from '../../support/api.ts';
 import { eventually } from '../../support/control-plane.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
-import { connectTestClient, startTestWorker, type TestWorker } from '../../support/temporal.ts';
+import { connectTestClient, startOwnTemporalServer, startTestWorker, type OwnTemporalServer, type TestWorker } from '../../support/temporal.ts';
 
 const CREATIONS = 30;
 /** Each client starts this long after the one before, so the outage lands in the middle of the burst. */
@@ -21,20 +16,15 @@ const RETRY_PAUSE_MS = 300;
 
 describe('a burst of connector creations while Temporal stops and starts again', () => {
   let database: TestDatabase;
-  let server: DevServer;
+  let server: OwnTemporalServer;
   let client: Client;
   let worker: TestWorker;
   let app: TestApp;
   let key: string;
-  let stateDir: string;
-  let ports: { port: number; uiPort: number };
-  const startServer = () => startDevServer({ cliPath: inject('temporalCliPath'), ...ports, namespace: 'default', stateDir, readyTimeoutMs: 120_000 });
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
-    stateDir = mkdtempSync(path.join(tmpdir(), 'tributary-outage-'));
-    ports = { port: await freePort(), uiPort: await freePort() };
-    server = await startServer();
+    server = await startOwnTemporalServer('outage');
     client = await connectTestClient(server.address);
     worker = await startTestWorker({ db: database.db, client, address: server.address });
     // A short wait: during the outage a request waits for nothing it could get.
@@ -51,9 +41,8 @@ describe('a burst of connector creations while Temporal stops and starts again',
   afterAll(async () => {
     await worker?.stop();
     await client?.connection.close();
-    await server?.stop();
+    await server?.dispose();
     await database?.drop();
-    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('ends every logical creation with exactly one connector, however many answers were 503', async () => {
@@ -89,7 +78,7 @@ describe('a burst of connector creations while Temporal stops and starts again',
     await pause(OUTAGE_AFTER_MS);
     await server.stop();
     await pause(OUTAGE_MS);
-    server = await startServer();
+    await server.start();
     const answers = await burst;
     const answeredAfterMs = Date.now() - began;
 
