@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { SourceHttpError, SourceRefusedError } from '../connectors/http/source-errors.ts';
+import { SourceHttpError, SourceRateLimitedError, SourceRefusedError } from '../connectors/http/source-errors.ts';
 import { findConnectorDefinition } from '../connectors/registry.ts';
 import type { Source } from '../connectors/source.ts';
 import type { Connector } from '../domain/connector.ts';
@@ -41,6 +41,7 @@ export function createConnectorSourceOpener(deps: ActivityDependencies) {
       connectorId: connector.id,
       jobId,
       since,
+      refreshCredential: async (refused) => (connector.credentialId ? openFreshCredential(deps, connector.credentialId, { refused }) : undefined),
       ...ports,
       environment: deps.environment,
       limits: deps.limits,
@@ -52,11 +53,16 @@ export function createConnectorSourceOpener(deps: ActivityDependencies) {
 }
 
 /**
- * 429 waits as long as the source asked; other 5xx and network failures retry with backoff. A 401 or
+ * A rate limit retries when it ends, 429 waits as long as the source asked; other 5xx and network failures retry with backoff. A 401 or
  * 403 to a connector that holds a credential, or a refused token refresh, means the source refused the
  * credential; any other 4xx, refusal or address the policy refuses stops the sync.
  */
 export function classifySourceError(error: unknown, connector: Connector): unknown {
+  if (error instanceof SourceRateLimitedError) {
+    // The retry policy's backoff would ask again too soon; the provider said when.
+    const nextRetryDelay = Math.max(1, error.resumeAt.getTime() - Date.now());
+    return ApplicationFailure.create({ type: failureTypes.sourceRateLimited, nonRetryable: false, nextRetryDelay, message: error.message });
+  }
   if (error instanceof OAuthExchangeError) return nonRetryable(failureTypes.credentialRefused, error.message);
   if (error instanceof SourceRefusedError || error instanceof BlockedAddressError) return nonRetryable(failureTypes.sourceRefused, error.message);
   if (!(error instanceof SourceHttpError)) return error;

@@ -13,6 +13,8 @@ export const failureTypes = {
   sourceUnavailable: 'SourceUnavailable',
   sourceRefused: 'SourceRefused',
   sourceBusy: 'SourceBusy',
+  /** The source limits our rate; the activity is retried when the limit ends. */
+  sourceRateLimited: 'SourceRateLimited',
   /** The source refused the connector's credential for good; the connector is disconnected. */
   credentialRefused: 'CredentialRefused',
 } as const;

@@ -4,7 +4,17 @@ import { resetFrontier } from '../db/repositories/crawl-frontier.ts';
 import { listSyncFailures, recordSyncFailures } from '../db/repositories/sync-failures.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
 import { deleteDocumentsNotSeenBy, upsertDocuments } from '../db/repositories/documents.ts';
-import { changeSyncJobStatus, commitSyncPage, countersOf, findSyncJobRow, openSyncJob, recordDeleted, restartSyncJob } from '../db/repositories/sync-jobs.ts';
+import {
+  changeSyncJobStatus,
+  commitSyncPage,
+  countersOf,
+  findSyncJobRow,
+  openSyncJob,
+  recordDeleted,
+  recordRateLimit,
+  restartSyncJob,
+} from '../db/repositories/sync-jobs.ts';
+import { SourceRateLimitedError } from '../connectors/http/source-errors.ts';
 import { newId } from '../domain/ids.ts';
 import type { SyncCounters, SyncJobKind, SyncMode, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
 import { preparePage } from '../sync/prepare-page.ts';
@@ -110,11 +120,14 @@ export function createSyncActivities(deps: ActivityDependencies) {
       const opened = await openConnectorSource(connector, job.id, job.mode === 'incremental' ? job.since : null, () => context.heartbeat({ page: input.page }));
       if (!opened) throw nonRetryable(failureTypes.sourceUnavailable, `Syncing ${connector.type} connectors is not available yet`);
       const { source, frontier } = opened;
+      if (job.phase === 'rate_limited') await recordRateLimit(db, job.id, null, now().toISOString());
       let page;
       try {
         context.heartbeat({ page: input.page });
         page = await source.read(input.checkpoint);
       } catch (error) {
+        // The workflow waits in this activity's retry, so the row is where the status learns of the limit.
+        if (error instanceof SourceRateLimitedError) await recordRateLimit(db, job.id, error.resumeAt.toISOString(), now().toISOString());
         throw classifySourceError(error, connector);
       } finally {
         await source.close?.();

@@ -54,8 +54,9 @@ export async function requireSyncJobRow(deps: AppDependencies, workspaceId: stri
 }
 
 /**
- * The job as the running workflow sees it, when it answers its `progress` query in time; otherwise
- * the job row, which the workflow keeps current, so status answers even with no worker up.
+ * The job as the running workflow sees it, when it answers its `progress` query in time, except a
+ * rate limit, which only the row knows; otherwise the job row, which the workflow keeps current, so
+ * status answers even with no worker up.
  */
 export async function liveSyncJob(deps: AppDependencies, row: SyncJobRow): Promise<SyncJob> {
   const stored = toSyncJob(row, deps.now());
@@ -70,7 +71,17 @@ export async function liveSyncJob(deps: AppDependencies, row: SyncJobRow): Promi
     const { jobId: _jobId, status, phase, mode, startedAt: _startedAt, updatedAt, total, percent, etaSeconds, ...counters } = progress;
     // The row may know of a cancel the workflow has not yet acted on.
     const effective: SyncStatus = stored.status === 'canceling' && status === 'running' ? 'canceling' : status;
-    return { ...stored, status: effective, phase, mode, updatedAt, progress: { ...counters, total, percent, etaSeconds } };
+    // A rate-limited page waits in its activity's retry, where the workflow cannot see it: the row tells.
+    const rateLimited = stored.phase === 'rate_limited' && stored.resumeAt !== null && Date.parse(stored.resumeAt) > deps.now().getTime();
+    return {
+      ...stored,
+      status: effective,
+      phase: rateLimited ? stored.phase : phase,
+      resumeAt: rateLimited ? stored.resumeAt : null,
+      mode,
+      updatedAt,
+      progress: { ...counters, total, percent, etaSeconds },
+    };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return stored;
     deps.logger.debug({ err: error, jobId: row.id }, 'progress query failed; answering from the database');

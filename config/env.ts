@@ -51,6 +51,8 @@ export const envSchema = z.object({
   TRIBUTARY_MAX_DOCUMENT_BYTES: bytes.default(25 * MiB),
   /** The most document content one sync page holds in memory; a page ends early once it is reached. */
   TRIBUTARY_MAX_PAGE_BYTES: bytes.default(64 * MiB),
+  /** A source's rate limit up to this long is waited out inside the page; a longer one retries the page when it ends. */
+  TRIBUTARY_MAX_RATE_LIMIT_WAIT_SECONDS: count.default(60),
   /** Uploaded files a workspace may keep, in bytes, over all its upload connectors. */
   TRIBUTARY_UPLOAD_QUOTA_BYTES: bytes.default(1024 * MiB),
   /** Live-progress streams open at once, over all keys and per API key. */

@@ -17,6 +17,8 @@ export interface SyncLimits {
   readonly maxDocumentBytes: number;
   /** A page stops taking documents once their content reaches this many bytes. */
   readonly maxPageBytes: number;
+  /** A source's rate limit up to this long is slept out in the page; a longer one retries the page when it ends. */
+  readonly maxInlineRateLimitWaitMs: number;
 }
 
 type LimitSettings = Pick<
@@ -27,6 +29,7 @@ type LimitSettings = Pick<
   | 'TRIBUTARY_STREAM_IDLE_SECONDS'
   | 'TRIBUTARY_MAX_DOCUMENT_BYTES'
   | 'TRIBUTARY_MAX_PAGE_BYTES'
+  | 'TRIBUTARY_MAX_RATE_LIMIT_WAIT_SECONDS'
 >;
 
 export function apiLimitsOf(env: LimitSettings): ApiLimits {
@@ -39,5 +42,9 @@ export function apiLimitsOf(env: LimitSettings): ApiLimits {
 }
 
 export function syncLimitsOf(env: LimitSettings): SyncLimits {
-  return { maxDocumentBytes: env.TRIBUTARY_MAX_DOCUMENT_BYTES, maxPageBytes: env.TRIBUTARY_MAX_PAGE_BYTES };
+  return {
+    maxDocumentBytes: env.TRIBUTARY_MAX_DOCUMENT_BYTES,
+    maxPageBytes: env.TRIBUTARY_MAX_PAGE_BYTES,
+    maxInlineRateLimitWaitMs: env.TRIBUTARY_MAX_RATE_LIMIT_WAIT_SECONDS * 1000,
+  };
 }

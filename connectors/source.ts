@@ -1,5 +1,6 @@
 import type { SyncLimits } from '../config/limits.ts';
 import type { CheckContext, ServerEnvironment } from './connector-definition.ts';
+import type { RefreshCredential } from './http/authorized-fetch.ts';
 
 /** A document as a source yields it, before parsing. */
 export interface SourceDocument {
@@ -93,6 +94,8 @@ export interface ReadContext<Config> extends CheckContext<Config>, SourcePorts {
   jobId: string;
   /** Start of the previous successful sync, for incremental reads; null for a full read. */
   since: string | null;
+  /** A new credential for one the source answered 401 to (an OAuth2 token refreshed under the lock); for `authorizedFetch`. */
+  refreshCredential?: RefreshCredential;
   environment: ServerEnvironment;
   /** What one page may hold in memory: a source that can tell sizes before reading obeys them. */
   limits: SyncLimits;

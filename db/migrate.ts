@@ -8,6 +8,7 @@ import * as dropApiKeyLastUsed from './migrations/005_drop_api_key_last_used.ts'
 import * as jobKindsFailuresVersions from './migrations/006_job_kinds_failures_versions.ts';
 import * as skippedSanitizedCounters from './migrations/007_skipped_sanitized_counters.ts';
 import * as boundedSearchVector from './migrations/008_bounded_search_vector.ts';
+import * as rateLimitedResumeAt from './migrations/009_rate_limited_resume_at.ts';
 
 /** Migrations are listed in code so the bundle and every entry point carry the same set. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '006_job_kinds_failures_versions': jobKindsFailuresVersions,
   '007_skipped_sanitized_counters': skippedSanitizedCounters,
   '008_bounded_search_vector': boundedSearchVector,
+  '009_rate_limited_resume_at': rateLimitedResumeAt,
 };
 
 /** The names of the migrations this build carries, in the order they apply. */

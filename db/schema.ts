@@ -113,6 +113,8 @@ export interface SyncJobsTable {
   page: ColumnType<number, number | undefined, number>;
   workflow_id: string | null;
   since: Timestamp | null;
+  /** While the phase is `rate_limited`: when the source lets the page be read again. */
+  resume_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
   created_at: Timestamp;
   started_at: Timestamp;
   updated_at: Timestamp;

@@ -11,7 +11,8 @@ export type SyncTrigger = (typeof syncTriggers)[number];
 export const syncStatuses = ['queued', 'running', 'canceling', 'canceled', 'succeeded', 'failed'] as const;
 export type SyncStatus = (typeof syncStatuses)[number];
 export const activeSyncStatuses: readonly SyncStatus[] = ['queued', 'running', 'canceling'];
-export const syncPhases = ['queued', 'reading', 'removing_deleted', 'done'] as const;
+/** `rate_limited`: the source limits our rate; the page is read again at the job's `resumeAt`. */
+export const syncPhases = ['queued', 'reading', 'rate_limited', 'removing_deleted', 'done'] as const;
 export type SyncPhase = (typeof syncPhases)[number];
 
 /** Sync job status transitions; anything else is refused in one place. */
@@ -54,6 +55,7 @@ export const syncJobSchema = z
     kind: z.enum(syncJobKinds).meta({ description: '`sync` reads the source; `prune` only lists its ids and removes what it no longer has.' }),
     status: z.enum(syncStatuses),
     phase: z.enum(syncPhases),
+    resumeAt: z.iso.datetime().nullable().meta({ description: 'While `phase` is `rate_limited`: when the source lets the sync read again; null otherwise.' }),
     mode: z.enum(syncModes),
     trigger: z.enum(syncTriggers),
     progress: syncCountersSchema.extend({

@@ -25,10 +25,16 @@ export interface FreshCredentialDependencies {
 
 type OAuthSecret = CredentialSecret<'oauth2'>;
 
-function isStale(secret: OAuthSecret, now: Date): boolean {
+export interface FreshCredentialOptions {
+  /** A credential the source answered 401 to: refreshed even though not stale, unless another caller already replaced its token. */
+  refused?: OpenedCredential;
+}
+
+function needsRefresh(secret: OAuthSecret, now: Date, options: FreshCredentialOptions): boolean {
   if (!secret.refreshToken) return false;
-  if (!secret.accessToken || !secret.expiresAt) return !secret.accessToken;
-  return Date.parse(secret.expiresAt) - now.getTime() <= REFRESH_MARGIN_MS;
+  if (!secret.accessToken) return true;
+  if (options.refused && (options.refused.secret as Partial<OAuthSecret>).accessToken === secret.accessToken) return true;
+  return secret.expiresAt !== undefined && Date.parse(secret.expiresAt) - now.getTime() <= REFRESH_MARGIN_MS;
 }
 
 export function oauthEndpoints(row: Pick<CredentialRow, 'type'>, secret: OAuthSecret): OAuthEndpoints | undefined {
@@ -41,20 +47,26 @@ export function oauthEndpoints(row: Pick<CredentialRow, 'type'>, secret: OAuthSe
 }
 
 /**
- * Opens a credential, refreshing an OAuth2 access token that is about to expire. Only one caller
- * refreshes a credential at a time, across workers: it takes a row lock, then re-reads, so a token
- * refreshed meanwhile by another worker is used rather than refreshed twice.
+ * Opens a credential, refreshing an OAuth2 access token that is about to expire or that the source
+ * refused. Only one caller refreshes a credential at a time, across workers: it takes a row lock,
+ * then re-reads, so a token refreshed meanwhile by another worker is used rather than refreshed twice.
+ * @example
+ * const fresh = await openFreshCredential(deps, credentialId, { refused: credential });
  */
-export async function openFreshCredential(deps: FreshCredentialDependencies, credentialId: string): Promise<OpenedCredential | undefined> {
+export async function openFreshCredential(
+  deps: FreshCredentialDependencies,
+  credentialId: string,
+  options: FreshCredentialOptions = {},
+): Promise<OpenedCredential | undefined> {
   const deadline = deps.now().getTime() + LOCK_HOLD_MS * 2;
   for (;;) {
     const row = await findCredentialRow(deps.db, credentialId);
     if (!row) return undefined;
     const opened = openCredentialRow(deps.cipher, row);
-    if (opened.kind !== 'oauth2' || !isStale(opened.secret as OAuthSecret, deps.now())) return opened;
+    if (opened.kind !== 'oauth2' || !needsRefresh(opened.secret as OAuthSecret, deps.now(), options)) return opened;
     if (await tryLockCredentialRefresh(deps.db, credentialId, deps.now(), LOCK_HOLD_MS)) {
       try {
-        return await refreshLocked(deps, credentialId);
+        return await refreshLocked(deps, credentialId, options);
       } finally {
         await unlockCredentialRefresh(deps.db, credentialId);
       }
@@ -64,12 +76,12 @@ export async function openFreshCredential(deps: FreshCredentialDependencies, cre
   }
 }
 
-async function refreshLocked(deps: FreshCredentialDependencies, credentialId: string): Promise<OpenedCredential | undefined> {
+async function refreshLocked(deps: FreshCredentialDependencies, credentialId: string, options: FreshCredentialOptions): Promise<OpenedCredential | undefined> {
   const row = await findCredentialRow(deps.db, credentialId);
   if (!row) return undefined;
   const opened = openCredentialRow(deps.cipher, row);
   const secret = opened.secret as OAuthSecret;
-  if (!isStale(secret, deps.now()) || !secret.refreshToken) return opened;
+  if (!needsRefresh(secret, deps.now(), options) || !secret.refreshToken) return opened;
   const endpoints = oauthEndpoints(row, secret);
   if (!endpoints) throw new Error(`Credential ${credentialId} has no token endpoint to refresh with`);
   const tokens = await refreshTokens({

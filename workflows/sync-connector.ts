@@ -26,12 +26,15 @@ import { disconnectConnector } from './disconnect-connector.ts';
  * Pages go through the source, which may be slow or rate-limited: long timeouts, heartbeats, patient
  * retries. A page cut short by cancel or resync is waited for until it has stopped, so that a
  * restarted run never overlaps the old attempt's writes (its crawl frontier, its commit).
+ * A long rate limit retries the page when it ends (the failure's `nextRetryDelay`) and costs an
+ * attempt, so the budget leaves room for about a dozen such rounds beside a dozen real failures
+ * (about 12 minutes of outage at this backoff).
  */
 const pageSteps = proxyActivities<Pick<Activities, 'syncPage'>>({
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 12 },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 24 },
 });
 
 /** Pages per run before continuing as new, so history stays far below its limits. */

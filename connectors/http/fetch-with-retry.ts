@@ -2,25 +2,31 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestInit, Response } from 'undici';
 import type { HttpFetch } from '../../net/guarded-fetch.ts';
 import { BlockedAddressError } from '../../net/guarded-fetch.ts';
-import { retryAfterSeconds } from './source-errors.ts';
+import { rateLimitedUntil } from './rate-limit.ts';
+import { SourceRateLimitedError } from './source-errors.ts';
 
 export interface RetryOptions {
   attempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** The longest rate limit waited out in place (default 60 s); a longer one throws `SourceRateLimitedError`. */
+  maxInlineWaitMs?: number;
   /** Called while waiting, so a long Retry-After does not look like a dead activity. */
   heartbeat?: () => void;
   signal?: AbortSignal;
 }
 
 /**
- * Fetches, retrying 429 (after its Retry-After) and 5xx and network errors with exponential backoff.
- * The last answer is returned whatever it is; the caller decides what a failure means.
+ * Fetches, waiting out rate limits and retrying 5xx and network errors with exponential backoff.
+ * A rate limit that ends too late to wait for here, or still holds after the last attempt, throws
+ * `SourceRateLimitedError` with its end; any other last answer is returned, and the caller decides
+ * what a failure means.
  */
 export async function fetchWithRetry(fetch: HttpFetch, url: string, init: RequestInit, options: RetryOptions = {}): Promise<Response> {
   const attempts = options.attempts ?? 4;
   const base = options.baseDelayMs ?? 500;
   const max = options.maxDelayMs ?? 60_000;
+  const maxInlineWaitMs = options.maxInlineWaitMs ?? 60_000;
   for (let attempt = 1; ; attempt += 1) {
     let response: Response | undefined;
     try {
@@ -28,12 +34,16 @@ export async function fetchWithRetry(fetch: HttpFetch, url: string, init: Reques
     } catch (error) {
       if (error instanceof BlockedAddressError || options.signal?.aborted || attempt >= attempts) throw error;
     }
-    if (response && response.status !== 429 && response.status < 500) return response;
-    if (response && attempt >= attempts) return response;
-    const asked = response ? retryAfterSeconds(response.headers.get('retry-after'), new Date()) : undefined;
+    const now = new Date();
+    const resumeAt = response ? rateLimitedUntil(response, now) : undefined;
+    if (response && !resumeAt && response.status !== 429 && response.status < 500) return response;
+    if (response && !resumeAt && attempt >= attempts) return response;
     await response?.body?.cancel();
-    const delay = Math.min(asked !== undefined ? asked * 1000 : base * 2 ** (attempt - 1), max);
-    await waitWithHeartbeat(delay, options);
+    const wait = resumeAt ? resumeAt.getTime() - now.getTime() : Math.min(base * 2 ** (attempt - 1), max);
+    if (resumeAt && (wait > maxInlineWaitMs || attempt >= attempts)) {
+      throw new SourceRateLimitedError(`${url} is rate-limited (HTTP ${response?.status}) until ${resumeAt.toISOString()}`, resumeAt);
+    }
+    await waitWithHeartbeat(wait, options);
   }
 }
 

@@ -25,6 +25,16 @@ export function retryAfterSeconds(header: string | null, now: Date): number | un
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now.getTime()) / 1000);
 }
 
+/** The source limits our rate for longer than an activity should wait: the page is read again at `resumeAt`, not sooner. */
+export class SourceRateLimitedError extends Error {
+  override name = 'SourceRateLimitedError';
+  readonly resumeAt: Date;
+  constructor(message: string, resumeAt: Date) {
+    super(message);
+    this.resumeAt = resumeAt;
+  }
+}
+
 /** The source cannot be read as configured (a start URL that is gone, an address the policy refuses); retrying will not help. */
 export class SourceRefusedError extends Error {
   override name = 'SourceRefusedError';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as robotsModule from 'robots-parser';
 import { fetchWithRetry } from '../http/fetch-with-retry.ts';
-import { SourceHttpError, SourceRefusedError } from '../http/source-errors.ts';
+import { SourceHttpError, SourceRateLimitedError, SourceRefusedError } from '../http/source-errors.ts';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
 import type { WebScraperConfig } from './config.ts';
 import { extractLinks, normalizeUrl, parseSitemap } from './links.ts';
@@ -32,14 +32,16 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
   const { config, crawlFrontier: frontier, jobId } = context;
   const start = new URL(config.url);
   const maxPages = config.extractionType === 'single' ? 1 : (config.maxPages ?? DEFAULT_MAX_PAGES);
-  const retry = { heartbeat: () => context.heartbeat(), signal: context.signal };
+  const retry = { heartbeat: () => context.heartbeat(), signal: context.signal, maxInlineWaitMs: context.limits.maxInlineRateLimitWaitMs };
 
   async function robots(): Promise<Robots> {
     const url = new URL('/robots.txt', start).toString();
     try {
       const response = await fetchWithRetry(context.fetch, url, { headers: { 'user-agent': USER_AGENT } }, { ...retry, attempts: 2 });
       return robotsParser(url, response.ok ? await response.text() : '');
-    } catch {
+    } catch (error) {
+      // A site that limits our rate is read later, never crawled as if it had no rules.
+      if (error instanceof SourceRateLimitedError) throw error;
       return robotsParser(url, '');
     }
   }
@@ -54,7 +56,8 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
         const parsed = parseSitemap(await response.text());
         pages.push(...parsed.pages);
         pending.push(...parsed.sitemaps);
-      } catch {
+      } catch (error) {
+        if (error instanceof SourceRateLimitedError) throw error;
         // A missing or broken sitemap only means fewer starting points.
       }
     }
@@ -119,8 +122,9 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
           fetched = await fetchPage(url);
         } catch (error) {
           // Without its start page a crawl would find nothing, and a full sync would then remove every
-          // page: a network failure there is retried, an address the policy refuses stops the sync.
-          if (context.signal.aborted || depth === 0) throw error;
+          // page: a network failure there is retried, an address the policy refuses stops the sync. A
+          // rate limit on any page reads the page again once it ends.
+          if (context.signal.aborted || depth === 0 || error instanceof SourceRateLimitedError) throw error;
           fetched = { error: (error as Error).message };
         }
         if ('error' in fetched && depth === 0) throw startPageError(url, fetched);

@@ -42,6 +42,7 @@ export function toSyncJob(row: SyncJobRow, now: Date): SyncJob {
     kind: row.kind as SyncJobKind,
     status: row.status as SyncStatus,
     phase: row.phase as SyncPhase,
+    resumeAt: row.resume_at,
     mode: row.mode as SyncMode,
     trigger: row.trigger as SyncTrigger,
     progress: {
@@ -178,7 +179,8 @@ export async function changeSyncJobStatus(
     .set({
       status: to,
       updated_at: fields.now,
-      ...(fields.phase ? { phase: fields.phase } : {}),
+      // Any phase but `rate_limited` has no resume time.
+      ...(fields.phase ? { phase: fields.phase, resume_at: null } : {}),
       ...(fields.error !== undefined ? { error: fields.error } : {}),
       ...(fields.finished ? { finished_at: fields.now } : {}),
       ...(fields.mode ? { mode: fields.mode } : {}),
@@ -189,6 +191,19 @@ export async function changeSyncJobStatus(
   if (Number(result.numUpdatedRows) > 0) return true;
   if (!(await findSyncJobRow(db, id))) throw new SyncStatusError(`Sync job ${id} does not exist`);
   return false;
+}
+
+/**
+ * Records that the source limits our rate until `resumeAt` (phase `rate_limited`), or with null that
+ * the job reads again (phase `reading`); only while the job runs.
+ */
+export async function recordRateLimit(db: Executor, id: string, resumeAt: string | null, now: string): Promise<void> {
+  await db
+    .updateTable('sync_jobs')
+    .set({ phase: resumeAt ? 'rate_limited' : 'reading', resume_at: resumeAt, updated_at: now })
+    .where('id', '=', id)
+    .where('status', 'in', ['running', 'canceling'])
+    .execute();
 }
 
 /**

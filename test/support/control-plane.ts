@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { SyncLimits } from '../../config/limits.ts';
 import { call, createTestApp, createTestKey, type TestApp } from './api.ts';
 import { createTestDatabase, type Dialect, type TestDatabase } from './databases.ts';
 import { connectTestClient, startTestWorker, type TestWorker } from './temporal.ts';
@@ -15,7 +16,10 @@ export interface ControlPlane {
 }
 
 /** A real database of the dialect, a real worker on its own task queue, and the API in process. */
-export async function startControlPlane(dialect: Dialect, options: { allowedHosts?: string[]; directoryRoots?: string[] } = {}): Promise<ControlPlane> {
+export async function startControlPlane(
+  dialect: Dialect,
+  options: { allowedHosts?: string[]; directoryRoots?: string[]; limits?: Partial<SyncLimits> } = {},
+): Promise<ControlPlane> {
   const database = await createTestDatabase(dialect);
   const client = await connectTestClient();
   const worker = await startTestWorker({
@@ -23,6 +27,7 @@ export async function startControlPlane(dialect: Dialect, options: { allowedHost
     client,
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
     ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const app = createTestApp({
     db: database.db,
