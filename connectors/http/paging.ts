@@ -1,7 +1,7 @@
 import type { RequestInit, Response } from 'undici';
 import type { z } from 'zod';
 import type { HttpFetch } from '../../net/guarded-fetch.ts';
-import { retryAfterSeconds, SourceHttpError, SourceRefusedError } from './source-errors.ts';
+import { SourceHttpError, SourceRefusedError } from './source-errors.ts';
 
 /**
  * Where the next page of a listing starts, as plain JSON for the sync checkpoint: the provider's
@@ -87,11 +87,7 @@ function sendAsOf(listing: Listing<unknown>): { query?: string; bodyField?: stri
 
 async function jsonBody(service: string, response: Response): Promise<unknown> {
   const text = await response.text();
-  if (!response.ok) {
-    const detail = text.slice(0, 200).replace(/\s+/g, ' ').trim();
-    const message = `${service} answered ${response.status} ${response.statusText}${detail ? `: ${detail}` : ''}`;
-    throw new SourceHttpError(response.status, message, retryAfterSeconds(response.headers.get('retry-after'), new Date()));
-  }
+  if (!response.ok) throw SourceHttpError.fromResponse(response, text, service);
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -10,6 +10,20 @@ export class SourceHttpError extends Error {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
+  /**
+   * The error of a source's non-2xx answer, whose body text was read: its status, the start of the
+   * body as the reason, and its Retry-After.
+   */
+  static fromResponse(
+    response: { status: number; statusText: string; headers: { get(name: string): string | null } },
+    text: string,
+    what: string,
+  ): SourceHttpError {
+    const detail = text.slice(0, 200).replace(/\s+/g, ' ').trim();
+    const message = `${what} answered ${response.status} ${response.statusText}${detail ? `: ${detail}` : ''}`;
+    return new SourceHttpError(response.status, message, retryAfterSeconds(response.headers.get('retry-after'), new Date()));
+  }
+
   /** 429 and 5xx pass; any other 4xx means the configuration or the credential is wrong. */
   get retryable(): boolean {
     return this.status === 429 || this.status >= 500;

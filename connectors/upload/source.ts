@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { mimeTypeFromName } from '../../domain/mime-types.ts';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage, UploadedFile } from '../source.ts';
 import { countFiles, fileFacts, walkFiles, type WalkedFile } from './directory-walker.ts';
-import { pageBudget } from './page-budget.ts';
+import { pageBudget } from '../page-budget.ts';
 import { confineDirectory } from './confine-directory.ts';
 import type { UploadConfig } from './config.ts';
 import { SourceRefusedError } from '../http/source-errors.ts';

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
-import { OAuth2Server } from 'oauth2-mock-server';
+import type { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifySourceError } from '../../activities/connector-source.ts';
 import { failureTypes } from '../../activities/failures.ts';
@@ -17,6 +17,7 @@ import { call, createTestApp, createTestKey, testSecretKey, type TestApp } from 
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 import { sendJson, startLocalServer, type LocalServer } from '../support/http-server.ts';
 import { connectTestClient } from '../support/temporal.ts';
+import { startOAuthProvider } from '../support/oauth-provider.ts';
 
 const fetch = createGuardedFetch(new AddressPolicy(['127.0.0.0/8']));
 
@@ -38,12 +39,7 @@ describe.each(dialects)('a source request whose credential the provider refuses,
     app = createTestApp({ db: database.db, client, taskQueue: `unused-${randomUUID()}` });
     key = await createTestKey(database.db, `ws-${randomUUID().slice(0, 8)}`);
     deps = { db: database.db, cipher: createSecretCipher(testSecretKey), fetch, now: () => new Date() };
-    provider = new OAuth2Server();
-    await provider.issuer.keys.generate('RS256');
-    await provider.start(0, '127.0.0.1');
-    provider.service.on('beforeTokenSigning', (token: { payload: Record<string, unknown> }) => {
-      token.payload.jti = randomUUID();
-    });
+    provider = await startOAuthProvider();
     provider.service.on('beforeResponse', (response: { body: Record<string, unknown>; statusCode: number }, request: { body: Record<string, string> }) => {
       if (request.body.grant_type !== 'refresh_token') return;
       refreshGrants.push(request.body.refresh_token ?? '');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestKey } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
-import { startControlPlane, type ControlPlane } from '../support/control-plane.ts';
+import { createWorkspace, startControlPlane, type ControlPlane } from '../support/control-plane.ts';
 
 describe.each(dialects)('listing and revoking API keys on %s', (dialect) => {
   let plane: ControlPlane;
@@ -13,11 +13,7 @@ describe.each(dialects)('listing and revoking API keys on %s', (dialect) => {
   });
   afterAll(async () => plane?.close());
 
-  async function newWorkspace(name: string) {
-    const response = await call(plane.app, 'POST', '/v1/workspaces', { key: platformKey, body: { name } });
-    expect(response.status).toBe(201);
-    return response.body.data as { workspace: { id: string }; adminKey: { key: string; id: string } };
-  }
+  const newWorkspace = (name: string) => createWorkspace(plane, platformKey, name);
 
   async function newKey(workspaceId: string, adminKey: string, role: 'admin' | 'editor' | 'viewer') {
     const response = await call(plane.app, 'POST', `/v1/workspaces/${workspaceId}/api-keys`, { key: adminKey, body: { name: `${role} key`, role } });

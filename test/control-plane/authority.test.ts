@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { OAuth2Server } from 'oauth2-mock-server';
+import type { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCredentialRow, updateCredentialRow } from '../../db/repositories/credentials.ts';
 import { createSecretCipher } from '../../secrets/cipher.ts';
@@ -8,6 +7,7 @@ import { call, createTestKey, testSecretKey } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
 import { startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
 import { sendJson, startLocalServer, type LocalServer } from '../support/http-server.ts';
+import { startOAuthProvider } from '../support/oauth-provider.ts';
 
 const cipher = createSecretCipher(testSecretKey);
 /** A token Google Drive takes without any consent: the one of the connector's other credential. */
@@ -22,12 +22,7 @@ describe.each(dialects)('who may connect what, and where sources may lead, on %s
 
   beforeAll(async () => {
     plane = await startControlPlane(dialect);
-    provider = new OAuth2Server();
-    await provider.issuer.keys.generate('RS256');
-    await provider.start(0, '127.0.0.1');
-    provider.service.on('beforeTokenSigning', (token: { payload: Record<string, unknown> }) => {
-      token.payload.jti = randomUUID();
-    });
+    provider = await startOAuthProvider();
     provider.service.on('beforeResponse', (response: { body: Record<string, unknown> }) => {
       if (typeof response.body.access_token === 'string') issued.add(response.body.access_token);
     });

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { OAuth2Server } from 'oauth2-mock-server';
+import type { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressPolicy } from '../../net/address-policy.ts';
 import { createGuardedFetch } from '../../net/guarded-fetch.ts';
@@ -12,6 +11,7 @@ import { call, testSecretKey } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
 import { startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
 import { sendJson, startLocalServer, type LocalServer } from '../support/http-server.ts';
+import { startOAuthProvider } from '../support/oauth-provider.ts';
 
 const cipher = createSecretCipher(testSecretKey);
 
@@ -24,13 +24,7 @@ describe.each(dialects)('OAuth2 consent and token refresh on %s', (dialect) => {
 
   beforeAll(async () => {
     plane = await startControlPlane(dialect);
-    provider = new OAuth2Server();
-    await provider.issuer.keys.generate('RS256');
-    await provider.start(0, '127.0.0.1');
-    // A unique id per token, so two tokens issued within one second differ, as real providers' do.
-    provider.service.on('beforeTokenSigning', (token: { payload: Record<string, unknown> }) => {
-      token.payload.jti = randomUUID();
-    });
+    provider = await startOAuthProvider();
     provider.service.on('beforeResponse', (response: { body: Record<string, unknown> }, request: { body: Record<string, string> }) => {
       grants.push(request.body.grant_type ?? '');
       if (typeof response.body.access_token === 'string') validTokens.add(response.body.access_token);

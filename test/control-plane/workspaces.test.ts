@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
-import { eventually, startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
+import { createWorkspace, eventually, startControlPlane, uniqueId, type ControlPlane } from '../support/control-plane.ts';
 
 describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
   let plane: ControlPlane;
@@ -14,11 +14,7 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
   });
   afterAll(async () => plane?.close());
 
-  async function newWorkspace(name: string) {
-    const response = await call(plane.app, 'POST', '/v1/workspaces', { key: platformKey, body: { name } });
-    expect(response.status).toBe(201);
-    return response.body.data as { workspace: { id: string }; adminKey: { key: string; id: string } };
-  }
+  const newWorkspace = (name: string) => createWorkspace(plane, platformKey, name);
 
   it('creates a workspace with an admin key shown once and stored hashed', async () => {
     const created = await newWorkspace('Search team');

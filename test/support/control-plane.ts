@@ -78,3 +78,15 @@ export async function waitForSync(plane: ControlPlane, connectorId: string, jobI
     return response.body.data;
   }, timeoutMs);
 }
+
+export interface CreatedWorkspace {
+  workspace: { id: string };
+  adminKey: { key: string; id: string };
+}
+
+/** A workspace and its first admin key, created through the API with a platform admin's key. */
+export async function createWorkspace(plane: Pick<ControlPlane, 'app'>, platformKey: string, name: string): Promise<CreatedWorkspace> {
+  const response = await call(plane.app, 'POST', '/v1/workspaces', { key: platformKey, body: { name } });
+  if (response.status !== 201) throw new Error(`creating workspace ${name} answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body.data as CreatedWorkspace;
+}

@@ -63,3 +63,14 @@ async function withAdmin<T>(url: string, action: (client: pg.Client) => Promise<
     await client.end();
   }
 }
+
+/** Drops a login role of the test cluster, once no database holds its grants. */
+export async function dropRole(role: string): Promise<void> {
+  const cluster = new pg.Client({ connectionString: inject('postgresAdminUrl') });
+  await cluster.connect();
+  try {
+    await cluster.query(`DROP ROLE IF EXISTS ${role}`);
+  } finally {
+    await cluster.end();
+  }
+}

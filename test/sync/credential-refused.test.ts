@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIds } from '../../domain/workflow-ids.ts';
 import { postgresqlLocation } from '../support/fixtures.ts';
-import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
+import { dropRole, createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 import { eventually, startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
 
 /**
@@ -30,10 +30,7 @@ describe.each(dialects)('a credential refused during a sync on %s', (dialect) =>
     // The role goes last, once the database holding its grant is gone; the forced drop would cut this client off.
     await admin?.end();
     await source?.drop();
-    const cluster = new pg.Client({ connectionString: inject('postgresAdminUrl') });
-    await cluster.connect();
-    await cluster.query(`DROP ROLE IF EXISTS ${role}`);
-    await cluster.end();
+    await dropRole(role);
   });
 
   it('disconnects the connector with the reason and pauses its schedule, until a working credential is bound', async () => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DeleteBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresqlLocation } from '../support/fixtures.ts';
-import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { dropRole, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
 import { startLocalServer, type LocalServer } from '../support/http-server.ts';
 import { startLocalS3, type LocalS3 } from '../support/s3-server.ts';
@@ -75,10 +75,7 @@ describe('permanent source errors', () => {
     rmSync(folders, { recursive: true, force: true });
     await admin?.end();
     await source?.drop();
-    const cluster = new pg.Client({ connectionString: inject('postgresAdminUrl') });
-    await cluster.connect();
-    await cluster.query(`DROP ROLE IF EXISTS ${role}`);
-    await cluster.end();
+    await dropRole(role);
   });
 
   async function create(body: Record<string, unknown>): Promise<string> {

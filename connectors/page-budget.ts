@@ -1,5 +1,5 @@
-import type { SyncLimits } from '../../config/limits.ts';
-import { oversizeReason } from '../../domain/document-size.ts';
+import type { SyncLimits } from '../config/limits.ts';
+import { oversizeReason } from '../domain/document-size.ts';
 
 export type Admission = { kind: 'take' } | { kind: 'skip'; reason: string } | { kind: 'full' };
 
