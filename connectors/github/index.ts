@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
 import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { apiBaseUrl } from '../shared-schemas.ts';
+import { openGithubSource } from './source.ts';
 
 export const githubConfigSchema = z
   .object({
@@ -24,6 +25,7 @@ export const github: ConnectorDefinition<GithubConfig> = {
   title: 'GitHub',
   configSchema: githubConfigSchema,
   credentialKinds: ['api_token'],
+  openSource: (context) => openGithubSource(context),
   async check({ config, credential, fetch }) {
     // Reading the first repository proves both the token and its access to what is to be synced.
     return withCredential('GitHub', credential, (credential) =>
