@@ -24,8 +24,15 @@ export const github: ConnectorDefinition<GithubConfig> = {
   type: 'github',
   title: 'GitHub',
   configSchema: githubConfigSchema,
-  credentialKinds: ['api_token'],
+  credentialKinds: ['api_token', 'oauth2'],
+  // A GitHub App's user tokens expire and come with refresh tokens; an OAuth App's do not.
+  oauth: {
+    authorizationUrl: 'https://github.com/login/oauth/authorize',
+    tokenUrl: 'https://github.com/login/oauth/access_token',
+    scopes: ['repo'],
+  },
   openSource: (context) => openGithubSource(context),
+  reads: { incremental: true, prune: true },
   async check({ config, credential, fetch }) {
     // Reading the first repository proves both the token and its access to what is to be synced.
     return withCredential('GitHub', credential, (credential) =>

@@ -6,6 +6,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** When the request arrived (epoch ms), for tests of how long a client waited. */
+  at: number;
 }
 
 export interface LocalServer {
@@ -18,10 +20,11 @@ export interface LocalServer {
 export async function startLocalServer(handler: (request: RecordedRequest, response: ServerResponse) => unknown): Promise<LocalServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const recorded = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const recorded = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at };
       requests.push(recorded);
       Promise.resolve(handler(recorded, res)).catch((error: unknown) => {
         res.statusCode = 500;

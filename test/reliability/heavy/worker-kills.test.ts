@@ -13,6 +13,8 @@ import { createTestDatabase, dialects, type Dialect, type TestDatabase } from '.
 import { startFakeSite } from '../../support/fake-site.ts';
 import { writeTextFiles } from '../../support/fixtures.ts';
 import { connectTestClient, countRetriedSyncPages } from '../../support/temporal.ts';
+import { githubScenario } from '../../support/providers/github.ts';
+import type { SaasProvider, SourceScenario } from '../../support/providers/saas-provider.ts';
 
 const FILES = 20_000;
 const KILL_POINTS = [0.25, 0.5, 0.75];
@@ -20,6 +22,9 @@ const KILL_POINTS = [0.25, 0.5, 0.75];
 const SITE_FIXED_PAGES = ['/', '/a', '/b', '/c', '/d'];
 const SITE_PAGES = 500;
 const SITE_DELAY_MS = 10;
+/** How long each SaaS provider takes to answer, so that its few pages last long enough for a kill to land in one. */
+const SAAS_LATENCY_MS = 250;
+const saasScenarios: SourceScenario[] = [githubScenario] as SourceScenario[];
 /** A killed worker's page is retried once its 20 s heartbeat timeout passes; anything far beyond that is a stuck job. */
 const STALL_MS = 90_000;
 
@@ -115,6 +120,54 @@ describe('workers killed -9 during a sync, on postgres', () => {
   });
 });
 
+describe('the SaaS readers with their worker killed -9 mid-sync, on postgres', () => {
+  let plane: Plane;
+  const providers: SaasProvider[] = [];
+  beforeAll(async () => {
+    plane = await openPlane('postgres');
+  });
+  afterAll(async () => {
+    await plane?.close();
+    await Promise.all(providers.map((provider) => provider.close()));
+  });
+
+  it('ends every sync with exactly the seeded documents, each page cut short read again from its checkpoint', async () => {
+    const running = await Promise.all(
+      saasScenarios.map(async (scenario) => {
+        const provider = await scenario.start();
+        providers.push(provider);
+        const credentialId = await plane.createCredential({ name: scenario.type, type: scenario.type, ...scenario.tokenCredential(provider) });
+        return { scenario, provider, credentialId };
+      }),
+    );
+    let worker = await plane.startWorker();
+    const syncs = [];
+    for (const { scenario, provider, credentialId } of running) {
+      // Slow answers keep every sync inside a page when the worker dies.
+      provider.faults.setLatency(SAAS_LATENCY_MS);
+      const started = await plane.startSync({ name: scenario.type, type: scenario.type, config: scenario.config(provider), credentialId });
+      syncs.push({ scenario, provider, ...started });
+    }
+    for (const { connectorId, jobId } of syncs) await plane.waitForCollected(connectorId, jobId, 1);
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    worker = await plane.startWorker();
+    for (const { scenario, provider, connectorId, jobId, startedAt } of syncs) {
+      const job = await plane.waitForEnd(connectorId, jobId);
+      const expected = scenario.seeded(provider).map((document) => document.externalId);
+      await expectExactly(plane, {
+        connectorId,
+        jobId,
+        job,
+        expected,
+        kills: 1,
+        label: `${scenario.type}, postgres`,
+        seconds: (Date.now() - startedAt) / 1000,
+      });
+    }
+  });
+});
+
 /**
  * The job succeeded with every item collected and indexed once, the stored ids are exactly
  * `expected` with no duplicate, and each kill cost a retried page; prints the case's figures.
@@ -143,7 +196,8 @@ async function expectExactly(
 
 interface Plane {
   startWorker(): Promise<RunningProcess>;
-  startSync(body: { name: string; type: string; config: unknown }): Promise<{ connectorId: string; jobId: string; startedAt: number }>;
+  createCredential(body: { name: string; type: string; kind: string; secret: Record<string, string> }): Promise<string>;
+  startSync(body: { name: string; type: string; config: unknown; credentialId?: string }): Promise<{ connectorId: string; jobId: string; startedAt: number }>;
   /** Polls the job until it has collected `atLeast` documents. */
   waitForCollected(connectorId: string, jobId: string, atLeast: number): Promise<number>;
   /** Polls the job until it has ended; a job still active after STALL_MS is stuck. */
@@ -206,6 +260,12 @@ async function openPlane(dialect: Dialect): Promise<Plane> {
       mine.push(worker);
       await worker.waitFor(/worker started/, 120_000);
       return worker;
+    },
+
+    async createCredential(body) {
+      const created = await call(app, 'POST', '/v1/credentials', { key, body });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body.data.id as string;
     },
 
     async startSync(body) {

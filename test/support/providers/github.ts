@@ -1,5 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { startLocalServer, type LocalServer } from '../http-server.ts';
+import { startLocalServer } from '../http-server.ts';
+import { createProviderFaults, type Fault } from './faults.ts';
+import type { ExpectedDocument, SaasProvider, SourceScenario } from './saas-provider.ts';
+import { createTokenIssuer } from './token-issuer.ts';
 
 /** The server caps `per_page` this low so a handful of seeded issues spans several `Link`-paged pages. */
 const MAX_PER_PAGE = 3;
@@ -25,41 +28,39 @@ interface Repository {
   headCommitDate: string;
 }
 
-export interface GithubProvider {
-  url: string;
-  requests: LocalServer['requests'];
-  token: string;
+export interface GithubProvider extends SaasProvider {
   addRepository(name: string, defaultBranch?: string): void;
   addIssue(repo: string, issue: { title: string; body: string; pullRequest?: boolean; labels?: string[]; comments?: string[] }): number;
   changeIssue(repo: string, number: number, change: { title?: string; body?: string; comment?: string }): void;
   deleteIssue(repo: string, number: number): void;
   /** Adds or changes a file, as a new commit on the default branch. */
   putFile(repo: string, path: string, content: string): void;
-  revokeToken(): void;
-  /** The next API call answers 429 with Retry-After, or 403 with GitHub's exhausted primary rate limit. */
-  rateLimitOnce(kind: '429' | '403'): void;
-  close(): Promise<void>;
+  /** The next API call answers 403 with GitHub's exhausted primary rate limit, reset a second later. */
+  primaryRateLimitOnce(): void;
 }
 
 /**
  * A local GitHub REST API (version 2022-11-28) for the calls the reader makes: repository, issues
- * (with `since` and `Link` paging), comments, git trees and blobs, and a branch's head commit.
- * Bearer token auth answers 401 `Bad credentials` as GitHub does.
+ * (with `since` and `Link` paging), comments, git trees and blobs, and a branch's head commit; and
+ * the OAuth token endpoint. A refused token answers 401 `Bad credentials` as GitHub does.
  */
 export async function startGithubProvider(): Promise<GithubProvider> {
   const repositories = new Map<string, Repository>();
-  let token = 'ghp_test_token';
-  let revoked = false;
-  let pendingLimit: '429' | '403' | null = null;
+  const tokens = createTokenIssuer('ghp_');
+  const faults = createProviderFaults();
+  let primaryLimitPending = false;
   let nextNumber = 1;
   // Milliseconds, unlike GitHub's seconds: a change made right after a sync must fall after its start.
   const now = () => new Date().toISOString();
 
-  const server = await startLocalServer((request, response) => {
+  const server = await startLocalServer(async (request, response) => {
+    if (request.path === '/login/oauth/access_token') return tokens.answerTokenRequest(request, response);
     const url = new URL(request.path, 'http://local');
-    if (pendingLimit) return answerRateLimit(response);
-    if (revoked || request.headers.authorization !== `Bearer ${token}`) {
-      return json(response, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+    const fault = await faults.next();
+    if (fault) return answerFault(response, fault);
+    if (primaryLimitPending) return answerPrimaryLimit(response);
+    if (tokens.check(request.headers.authorization) !== 'valid') {
+      return json(response, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     }
     const match = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(url.pathname);
     const repository = match ? repositories.get(match[1] as string) : undefined;
@@ -157,15 +158,17 @@ export async function startGithubProvider(): Promise<GithubProvider> {
     response.end(JSON.stringify(slice));
   }
 
-  function answerRateLimit(response: ServerResponse): void {
-    const kind = pendingLimit;
-    pendingLimit = null;
-    if (kind === '429') {
-      response.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
-    } else {
-      const reset = Math.ceil(Date.now() / 1000) + 1;
-      response.writeHead(403, { 'content-type': 'application/json', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
-    }
+  /** GitHub's secondary rate limit and its 5xx, as its REST API answers them. */
+  function answerFault(response: ServerResponse, fault: Fault): void {
+    if (fault.kind === 'serverError') return json(response, fault.status, { message: 'Server Error' });
+    response.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fault.retryAfterSeconds) });
+    response.end(JSON.stringify({ message: 'You have exceeded a secondary rate limit.', documentation_url: 'https://docs.github.com/rest/rate-limit' }));
+  }
+
+  function answerPrimaryLimit(response: ServerResponse): void {
+    primaryLimitPending = false;
+    const reset = Math.ceil(Date.now() / 1000) + 1;
+    response.writeHead(403, { 'content-type': 'application/json', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
     response.end(JSON.stringify({ message: 'API rate limit exceeded', documentation_url: 'https://docs.github.com/rest/rate-limit' }));
   }
 
@@ -177,10 +180,10 @@ export async function startGithubProvider(): Promise<GithubProvider> {
 
   return {
     url: server.url,
+    tokenUrl: `${server.url}/login/oauth/access_token`,
     requests: server.requests,
-    get token() {
-      return token;
-    },
+    tokens,
+    faults,
     addRepository(name, defaultBranch = 'main') {
       repositories.set(name, { defaultBranch, issues: new Map(), files: new Map(), headCommitDate: now() });
     },
@@ -217,12 +220,8 @@ export async function startGithubProvider(): Promise<GithubProvider> {
       repository.files.set(path, content);
       repository.headCommitDate = now();
     },
-    revokeToken() {
-      revoked = true;
-      token = `${token}-revoked`;
-    },
-    rateLimitOnce(kind) {
-      pendingLimit = kind;
+    primaryRateLimitOnce() {
+      primaryLimitPending = true;
     },
     close: () => server.close(),
   };
@@ -244,3 +243,89 @@ function parentsOf(path: string): string[] {
   const parts = path.split('/').slice(0, -1);
   return parts.map((_, index) => parts.slice(0, index + 1).join('/'));
 }
+
+const REPO = 'acme/handbook';
+
+/** The GitHub provider with its seeded repository and the numbers of its issues and pull requests, in order. */
+export type SeededGithubProvider = GithubProvider & { numbers: number[] };
+
+interface SeededIssue {
+  title: string;
+  body: string;
+  pullRequest?: boolean;
+  labels?: string[];
+  comments?: string[];
+}
+
+const seededIssues: SeededIssue[] = [
+  { title: 'Search is slow', body: 'Queries take **seconds**.', labels: ['bug', 'search'], comments: ['Reproduced on 1.2.'] },
+  ...[2, 3, 4, 5].map((index) => ({ title: `Issue ${index}`, body: `Body of issue ${index}.` })),
+  { title: 'Add a setup guide', body: 'Adds docs/team/setup.md.', pullRequest: true, comments: ['Looks good.', 'Merged.'] },
+  { title: 'Fix typos', body: 'Small fixes.', pullRequest: true },
+];
+
+const seededFiles: Record<string, string> = {
+  'docs/guide.md': '# Guide\n\nHow to search.',
+  'docs/team/setup.md': '# Setup\n\nInstall it.',
+  'README.md': '# Handbook',
+  'docs/notes.txt': 'Outside the filter.',
+};
+
+function expectedIssue(number: number, issue: SeededIssue, extra: string[] = []): ExpectedDocument {
+  return {
+    externalId: `${REPO}/issues/${number}`,
+    title: issue.title,
+    url: `https://github.com/${REPO}/${issue.pullRequest ? 'pull' : 'issues'}/${number}`,
+    // The body is Markdown; stored as text, its emphasis marks are gone.
+    contains: [issue.body.replaceAll('**', ''), ...(issue.comments ?? []), ...extra],
+    metadata: {
+      repo: REPO,
+      number: String(number),
+      state: 'open',
+      author: 'octocat',
+      labels: (issue.labels ?? []).join(','),
+      kind: issue.pullRequest ? 'pull_request' : 'issue',
+    },
+  };
+}
+
+/** Seven issues and pull requests (three `Link`-paged pages) and the two files of `docs/**\/*.md`. */
+export const githubScenario: SourceScenario<SeededGithubProvider> = {
+  type: 'github',
+  async start() {
+    const provider = await startGithubProvider();
+    provider.addRepository(REPO);
+    const numbers = seededIssues.map((issue) => provider.addIssue(REPO, issue));
+    for (const [path, content] of Object.entries(seededFiles)) provider.putFile(REPO, path, content);
+    return Object.assign(provider, { numbers });
+  },
+  config: (provider) => ({ repos: [REPO], pathFilter: 'docs/**/*.md', apiUrl: provider.url }),
+  tokenCredential: (provider) => ({ kind: 'api_token', secret: { token: provider.tokens.apiToken } }),
+  seeded: (provider) => [
+    ...seededIssues.map((issue, index) => expectedIssue(provider.numbers[index] as number, issue)),
+    ...['docs/guide.md', 'docs/team/setup.md'].map((path) => ({
+      externalId: `${REPO}/blob/${path}`,
+      title: path.split('/').pop() as string,
+      url: `${provider.url}/${REPO}/blob/main/${path}`,
+      contains: [(seededFiles[path] as string).split('\n').pop() as string],
+      metadata: { repo: REPO, path, branch: 'main' },
+    })),
+  ],
+  isListingPage: (request) => request.path.startsWith(`/repos/${REPO}/issues?`),
+  change(provider) {
+    const [first, second, third] = provider.numbers as [number, number, number];
+    provider.changeIssue(REPO, second, { body: 'Edited body.' });
+    provider.changeIssue(REPO, first, { comment: 'Fixed in 1.3.' });
+    const added = provider.addIssue(REPO, { title: 'New idea', body: 'Dark mode.' });
+    provider.deleteIssue(REPO, third);
+    return {
+      changed: [
+        expectedIssue(second, { ...(seededIssues[1] as SeededIssue), body: 'Edited body.' }),
+        expectedIssue(first, seededIssues[0] as SeededIssue, ['Fixed in 1.3.']),
+      ],
+      added: expectedIssue(added, { title: 'New idea', body: 'Dark mode.' }),
+      deleted: `${REPO}/issues/${third}`,
+    };
+  },
+  revokedReason: 'Bad credentials',
+};
