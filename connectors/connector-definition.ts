@@ -53,8 +53,17 @@ export interface ConnectorDefinition<Config = unknown> {
   check(context: CheckContext<Config>): Promise<CheckResult>;
   /** Opens the reader of a sync; absent for types whose reader is not built yet. */
   openSource?(context: ReadContext<Config>): Source;
+  /** What the reader can do beyond a full read; shown in `GET /v1/connector-types`. */
+  readonly reads?: ReaderAbilities;
   /** Rules that depend on the server's settings, which a static schema cannot know. */
   validateConfig?(config: Config, environment: ServerEnvironment): Promise<ConfigIssue | undefined>;
+}
+
+export interface ReaderAbilities {
+  /** An incremental sync reads only what changed since the last successful one. */
+  incremental: boolean;
+  /** The reader lists every id the source holds, so a prune can remove what is gone without a full sync. */
+  prune: boolean;
 }
 
 export interface ServerEnvironment {

@@ -10,6 +10,8 @@ export const postgresql: ConnectorDefinition<PostgresqlConfig> = {
   configSchema: postgresqlConfigSchema,
   credentialKinds: ['database_password'],
   openSource: (context) => openPostgresSource(context),
+  // Incremental only with `updatedAtColumn`; without it every sync reads the table.
+  reads: { incremental: true, prune: true },
   async check({ config, credential, policy }): Promise<CheckResult> {
     return withCredential('PostgreSQL', credential, async (credential) => {
       let connection: SourceConnection | undefined;

@@ -11,6 +11,7 @@ export const s3: ConnectorDefinition<S3Config> = {
   configSchema: s3ConfigSchema,
   credentialKinds: ['aws'],
   openSource: (context) => openS3Source(context),
+  reads: { incremental: true, prune: true },
   async check({ config, credential, policy }): Promise<CheckResult> {
     return withCredential('S3', credential, async (credential) => {
       let client: S3Client | undefined;

@@ -12,6 +12,7 @@ export const upload: ConnectorDefinition<UploadConfig> = {
     return { ok: true };
   },
   openSource: (context) => openUploadSource(context),
+  reads: { incremental: true, prune: true },
   async validateConfig(config, environment) {
     if (!config.directory) return undefined;
     const confined = await confineDirectory(config.directory, environment.directoryRoots);

@@ -9,5 +9,6 @@ export const webScraper: ConnectorDefinition<WebScraperConfig> = {
   configSchema: webScraperConfigSchema,
   credentialKinds: [],
   openSource: (context) => openWebSource(context),
+  reads: { incremental: false, prune: false },
   check: ({ config, fetch }) => httpCheck(fetch, { service: 'The web site', url: config.url, headers: { accept: 'text/html,*/*' } }),
 };
