@@ -21,7 +21,8 @@ export function createConnectorSourceOpener(deps: ActivityDependencies) {
   return async function openConnectorSource(
     connector: Connector,
     jobId: string,
-    since: string | null,
+    /** Where an incremental read starts; nulls for a full read or a prune. */
+    start: { since: string | null; sourceCursor: string | null },
     heartbeat: () => void,
   ): Promise<{ source: Source; frontier: StagedCrawlFrontier } | undefined> {
     const definition = findConnectorDefinition(connector.type);
@@ -40,7 +41,7 @@ export function createConnectorSourceOpener(deps: ActivityDependencies) {
       policy: deps.policy,
       connectorId: connector.id,
       jobId,
-      since,
+      ...start,
       refreshCredential: async (refused) => (connector.credentialId ? openFreshCredential(deps, connector.credentialId, { refused }) : undefined),
       ...ports,
       environment: deps.environment,

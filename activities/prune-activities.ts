@@ -22,7 +22,7 @@ export function createPruneActivities(deps: ActivityDependencies) {
       const connector = await findConnector(db, job.connector_id);
       if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${job.connector_id} does not exist`);
       const context = Context.current();
-      const opened = await openConnectorSource(connector, job.id, null, () => context.heartbeat());
+      const opened = await openConnectorSource(connector, job.id, { since: null, sourceCursor: null }, () => context.heartbeat());
       if (!opened?.source.listIds) {
         await opened?.source.close?.();
         throw nonRetryable(failureTypes.sourceUnavailable, `A ${connector.type} connector cannot list its documents, so it cannot be pruned`);

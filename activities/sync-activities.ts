@@ -3,12 +3,13 @@ import type { Checkpoint } from '../connectors/source.ts';
 import { resetFrontier } from '../db/repositories/crawl-frontier.ts';
 import { listSyncFailures, recordSyncFailures } from '../db/repositories/sync-failures.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
-import { deleteDocumentsNotSeenBy, upsertDocuments } from '../db/repositories/documents.ts';
+import { deleteDocumentsByExternalId, deleteDocumentsNotSeenBy, upsertDocuments } from '../db/repositories/documents.ts';
 import {
   changeSyncJobStatus,
   commitSyncPage,
   countersOf,
   findSyncJobRow,
+  keepSourceCursor,
   openSyncJob,
   recordDeleted,
   recordRateLimit,
@@ -117,7 +118,8 @@ export function createSyncActivities(deps: ActivityDependencies) {
       const connector = await findConnector(db, job.connector_id);
       if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${job.connector_id} was deleted`);
       const context = Context.current();
-      const opened = await openConnectorSource(connector, job.id, job.mode === 'incremental' ? job.since : null, () => context.heartbeat({ page: input.page }));
+      const start = job.mode === 'incremental' ? { since: job.since, sourceCursor: job.source_cursor } : { since: null, sourceCursor: null };
+      const opened = await openConnectorSource(connector, job.id, start, () => context.heartbeat({ page: input.page }));
       if (!opened) throw nonRetryable(failureTypes.sourceUnavailable, `Syncing ${connector.type} connectors is not available yet`);
       const { source, frontier } = opened;
       if (job.phase === 'rate_limited') await recordRateLimit(db, job.id, null, now().toISOString());
@@ -146,12 +148,20 @@ export function createSyncActivities(deps: ActivityDependencies) {
           );
           delta.indexed = stored.indexed;
           delta.unchanged = stored.unchanged;
+          // Ids the page also holds are the source's latest word on them, so they stay.
+          const written = new Set(documents.map((document) => document.externalId));
+          delta.deleted = await deleteDocumentsByExternalId(
+            trx,
+            connector.id,
+            (page.deleted ?? []).filter((externalId) => !written.has(externalId)),
+          );
           const pageCommitted = await commitSyncPage(trx, {
             jobId: job.id,
             page: input.page,
             delta,
             checkpoint: page.next ? JSON.stringify(page.next) : null,
             total: page.total ?? null,
+            nextSourceCursor: page.nextCursor,
             now: at,
           });
           if (!pageCommitted) throw new PageAlreadyCommitted();
@@ -202,6 +212,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
       const everyItemFailed = job.kind === 'sync' && Number(job.failed) > 0 && Number(job.failed) === Number(job.collected);
       const status = input.status === 'succeeded' && everyItemFailed ? 'failed' : input.status;
       const error = status === input.status ? input.error : await everyItemFailedReason(job.id, Number(job.failed));
+      if (status === 'succeeded') await keepSourceCursor(db, job.id);
       if (input.removeUnseen && status === 'succeeded' && ['running', 'canceling'].includes(job.status)) {
         await changeSyncJobStatus(db, job.id, job.status as SyncStatus, { phase: 'removing_deleted', now: now().toISOString() });
         const deleted = await deleteDocumentsNotSeenBy(db, job.connector_id, job.id);

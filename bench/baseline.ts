@@ -28,6 +28,7 @@ export async function baselineSync(
     connectorId: input.connectorId,
     jobId: 'baseline',
     since: null,
+    sourceCursor: null,
     ...createSourcePorts(db, { connectorId: input.connectorId, jobId: 'baseline' }),
     environment: { directoryRoots: input.roots },
     limits,

@@ -29,6 +29,13 @@ export interface SourcePage {
   failures?: Array<{ externalId: string; error: string }>;
   /** Items the source passed over on purpose without reading them (over the document limit); counted as skipped. */
   skipped?: Array<{ externalId: string; reason: string }>;
+  /** External ids the source reports gone since the cursor it was given (a changes feed); removed with the page. */
+  deleted?: string[];
+  /**
+   * An opaque cursor where the next incremental sync starts (Drive's start page token, Graph's delta
+   * link), usually given with the last page. It is kept only if this sync succeeds.
+   */
+  nextCursor?: string;
 }
 
 /** A URL waiting in a crawl, with how many links away from the start it was found. */
@@ -94,6 +101,8 @@ export interface ReadContext<Config> extends CheckContext<Config>, SourcePorts {
   jobId: string;
   /** Start of the previous successful sync, for incremental reads; null for a full read. */
   since: string | null;
+  /** The cursor the previous successful sync's source handed out, for incremental reads; null for a full read or when it gave none. */
+  sourceCursor: string | null;
   /** A new credential for one the source answered 401 to (an OAuth2 token refreshed under the lock); for `authorizedFetch`. */
   refreshCredential?: RefreshCredential;
   environment: ServerEnvironment;

@@ -9,6 +9,7 @@ import * as jobKindsFailuresVersions from './migrations/006_job_kinds_failures_v
 import * as skippedSanitizedCounters from './migrations/007_skipped_sanitized_counters.ts';
 import * as boundedSearchVector from './migrations/008_bounded_search_vector.ts';
 import * as rateLimitedResumeAt from './migrations/009_rate_limited_resume_at.ts';
+import * as sourceCursors from './migrations/010_source_cursors.ts';
 
 /** Migrations are listed in code so the bundle and every entry point carry the same set. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '007_skipped_sanitized_counters': skippedSanitizedCounters,
   '008_bounded_search_vector': boundedSearchVector,
   '009_rate_limited_resume_at': rateLimitedResumeAt,
+  '010_source_cursors': sourceCursors,
 };
 
 /** The names of the migrations this build carries, in the order they apply. */

@@ -115,6 +115,12 @@ export interface SyncJobsTable {
   since: Timestamp | null;
   /** While the phase is `rate_limited`: when the source lets the page be read again. */
   resume_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  /** The connector config the job read, hashed: a sync after a config change starts over in full. */
+  config_fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The source's cursor this incremental job started from. */
+  source_cursor: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The cursor the source handed out for the next incremental sync; adopted only if this job succeeds. */
+  next_source_cursor: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   started_at: Timestamp;
   updated_at: Timestamp;

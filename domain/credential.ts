@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpUrlSchema } from './http-url.ts';
+import { maskedSecret } from './secret-hint.ts';
 
 const secretText = z.string().min(1).max(16_384);
 
@@ -60,10 +61,7 @@ export function secretHints(secret: Record<string, unknown>): Record<string, str
   return Object.fromEntries(
     Object.entries(secret)
       .filter(([, value]) => value !== undefined)
-      .map(([field, value]) => {
-        const text = String(value);
-        return [field, text.length >= 12 ? `••••${text.slice(-4)}` : '••••'];
-      }),
+      .map(([field, value]) => [field, maskedSecret(String(value))]),
   );
 }
 

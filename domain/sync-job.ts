@@ -63,6 +63,18 @@ export const syncJobSchema = z
       percent: z.number().nullable(),
       etaSeconds: z.number().nullable().meta({ description: 'Estimated seconds left, from the rate so far, when the total is known.' }),
     }),
+    sourceCursor: z
+      .object({
+        from: z.string().nullable().meta({ description: 'The cursor an incremental job started from, masked; null for a full job.' }),
+        next: z
+          .string()
+          .nullable()
+          .meta({ description: 'The cursor the source handed out for the next incremental sync, masked; kept only if this job succeeds.' }),
+      })
+      .meta({
+        description:
+          'For sources whose changes feed hands out a cursor (Google Drive, Microsoft Graph) rather than taking a time. Values are masked: a URL keeps its origin, path and parameter names.',
+      }),
     startedAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime().nullable(),

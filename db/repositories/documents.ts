@@ -148,6 +148,16 @@ export async function deleteDocumentsNotSeenBy(db: Executor, connectorId: string
   return Number(result.numDeletedRows);
 }
 
+/** Removes the connector's documents of these external ids, as a source's changes feed reports them gone; returns how many there were. */
+export async function deleteDocumentsByExternalId(db: Executor, connectorId: string, externalIds: string[]): Promise<number> {
+  let deleted = 0;
+  for (const batch of chunks(externalIds, 500)) {
+    const result = await db.deleteFrom('documents').where('connector_id', '=', connectorId).where('external_id', 'in', batch).executeTakeFirst();
+    deleted += Number(result.numDeletedRows);
+  }
+  return deleted;
+}
+
 /** Marks the listed external ids as seen by a prune; used before deleteDocumentsNotSeenBy. */
 export async function markDocumentsSeen(db: Executor, connectorId: string, jobId: string, externalIds: string[]): Promise<void> {
   for (const batch of chunks(externalIds, 500)) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import {
   canChangeSyncStatus,
@@ -12,6 +13,7 @@ import {
   syncStatuses,
 } from '../../domain/sync-job.ts';
 import { isUniqueViolation } from '../database.ts';
+import { cursorHint } from '../../domain/secret-hint.ts';
 import { publicConnectorId, storedConnectorIdCandidates } from '../../domain/connector-ids.ts';
 import type { Database, SyncJobRow } from '../schema.ts';
 import { pageQuery, type Page } from './pagination.ts';
@@ -56,6 +58,10 @@ export function toSyncJob(row: SyncJobRow, now: Date): SyncJob {
         status: row.status as SyncStatus,
       }),
     },
+    sourceCursor: {
+      from: row.source_cursor === null ? null : cursorHint(row.source_cursor),
+      next: row.next_source_cursor === null ? null : cursorHint(row.next_source_cursor),
+    },
     startedAt: row.started_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
@@ -67,8 +73,10 @@ export type OpenedSyncJob = { opened: true; mode: SyncMode; since: string | null
 
 /**
  * Opens a job for a connector, the one place that decides how a run starts: incremental from the
- * start of the last successful sync, or full when asked or when none succeeded yet. At most one job
- * of a connector is active; the unique index refuses a second and the active one is named.
+ * start of the last successful sync and from the source cursor it handed out, or full when asked,
+ * when none succeeded yet, or when the connector's config changed since (new roots or filters must
+ * be read in full). At most one job of a connector is active; the unique index refuses a second and
+ * the active one is named.
  */
 export async function openSyncJob(
   db: Executor,
@@ -84,8 +92,12 @@ export async function openSyncJob(
     now: string;
   },
 ): Promise<OpenedSyncJob> {
-  const since = job.requestedMode === 'incremental' ? await lastSucceededStart(db, job.connectorId) : null;
-  const mode: SyncMode = since ? 'incremental' : 'full';
+  const fingerprint = await connectorConfigFingerprint(db, job.connectorId);
+  const previous = job.requestedMode === 'incremental' ? await lastSucceededSync(db, job.connectorId) : undefined;
+  // Jobs from before fingerprints were kept have none; they count as the same config.
+  const resumable = previous && (previous.config_fingerprint === null || previous.config_fingerprint === fingerprint) ? previous : undefined;
+  const mode: SyncMode = resumable ? 'incremental' : 'full';
+  const since = resumable?.started_at ?? null;
   try {
     await db
       .insertInto('sync_jobs')
@@ -99,6 +111,8 @@ export async function openSyncJob(
         status: job.status,
         phase: job.status === 'queued' ? 'queued' : 'reading',
         since,
+        config_fingerprint: fingerprint,
+        source_cursor: resumable?.next_source_cursor ?? null,
         workflow_id: job.workflowId,
         created_at: job.now,
         started_at: job.now,
@@ -111,6 +125,25 @@ export async function openSyncJob(
     return { opened: false, activeJobId: active?.id ?? 'unknown' };
   }
   return { opened: true, mode, since };
+}
+
+/** A hash of the connector's config with its keys in order, so the same config always gives the same one. */
+async function connectorConfigFingerprint(db: Executor, connectorId: string): Promise<string | null> {
+  const row = await db.selectFrom('connectors').select('config').where('id', '=', connectorId).executeTakeFirst();
+  if (!row) return null;
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([key, inner]) => [key, canonical(inner)]),
+          )
+        : value;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(JSON.parse(row.config))))
+    .digest('hex');
 }
 
 export async function findSyncJobRow(db: Executor, id: string): Promise<SyncJobRow | undefined> {
@@ -136,17 +169,17 @@ export async function findActiveSyncJobRow(db: Executor, connectorId: string): P
     .executeTakeFirst();
 }
 
-/** Where an incremental sync starts: the start of the last sync that succeeded. */
-async function lastSucceededStart(db: Executor, connectorId: string): Promise<string | null> {
-  const row = await db
+/** Where an incremental sync starts: the last sync (not prune) that succeeded. */
+async function lastSucceededSync(db: Executor, connectorId: string) {
+  return db
     .selectFrom('sync_jobs')
-    .select('started_at')
+    .select(['started_at', 'config_fingerprint', 'next_source_cursor'])
     .where('connector_id', '=', connectorId)
+    .where('kind', '=', 'sync')
     .where('status', '=', 'succeeded')
     .orderBy('started_at', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row?.started_at ?? null;
 }
 
 export async function listSyncJobs(
@@ -212,7 +245,16 @@ export async function recordRateLimit(db: Executor, id: string, resumeAt: string
  */
 export async function commitSyncPage(
   db: Executor,
-  input: { jobId: string; page: number; delta: SyncCounters; checkpoint: string | null; total: number | null; now: string },
+  input: {
+    jobId: string;
+    page: number;
+    delta: SyncCounters;
+    checkpoint: string | null;
+    total: number | null;
+    /** The cursor the source handed out with this page, if it did. */
+    nextSourceCursor?: string | undefined;
+    now: string;
+  },
 ): Promise<boolean> {
   const result = await db
     .updateTable('sync_jobs')
@@ -220,6 +262,7 @@ export async function commitSyncPage(
       page: input.page + 1,
       checkpoint: input.checkpoint,
       total: input.total,
+      ...(input.nextSourceCursor === undefined ? {} : { next_source_cursor: input.nextSourceCursor }),
       updated_at: input.now,
       collected: eb('collected', '+', input.delta.collected),
       parsed: eb('parsed', '+', input.delta.parsed),
@@ -228,6 +271,7 @@ export async function commitSyncPage(
       failed: eb('failed', '+', input.delta.failed),
       skipped: eb('skipped', '+', input.delta.skipped),
       sanitized: eb('sanitized', '+', input.delta.sanitized),
+      deleted: eb('deleted', '+', input.delta.deleted),
       bytes: sql<number>`bytes + ${input.delta.bytes}`,
     }))
     .where('id', '=', input.jobId)
@@ -245,6 +289,8 @@ export async function restartSyncJob(db: Executor, id: string, now: string): Pro
     .set({
       mode: 'full',
       since: null,
+      source_cursor: null,
+      next_source_cursor: null,
       page: 0,
       checkpoint: null,
       total: null,
@@ -261,6 +307,20 @@ export async function restartSyncJob(db: Executor, id: string, now: string): Pro
       updated_at: now,
     })
     .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * An incremental job that succeeds without a new cursor from its source keeps the one it started
+ * from, so the next sync does not fall back to a full read.
+ */
+export async function keepSourceCursor(db: Executor, id: string): Promise<void> {
+  await db
+    .updateTable('sync_jobs')
+    .set((eb) => ({ next_source_cursor: eb.ref('source_cursor') }))
+    .where('id', '=', id)
+    .where('mode', '=', 'incremental')
+    .where('next_source_cursor', 'is', null)
     .execute();
 }
 

@@ -150,6 +150,7 @@ function readContext(config: PostgresqlConfig): ReadContext<PostgresqlConfig> {
     connectorId: 'conn_test',
     jobId: 'job_test',
     since: null,
+    sourceCursor: null,
     environment: { directoryRoots: [] },
     limits: syncLimitsOf(loadConfig({})),
     heartbeat: () => undefined,
