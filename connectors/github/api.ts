@@ -1,8 +1,5 @@
 import { z } from 'zod';
 import type { HttpFetch } from '../../net/guarded-fetch.ts';
-import type { OpenedCredential } from '../connector-definition.ts';
-import { authorizedFetch, type RefreshCredential } from '../http/authorized-fetch.ts';
-import { fetchWithRetry, type RetryOptions } from '../http/fetch-with-retry.ts';
 import { readPage, type Listing, type ListingPage, type PagePosition } from '../http/paging.ts';
 import { SourceHttpError, SourceRefusedError } from '../http/source-errors.ts';
 
@@ -61,16 +58,12 @@ export interface GithubApi {
 
 export interface GithubApiOptions {
   apiUrl: string;
+  /** The reader's `sourceFetch`: authorized, refreshing and retrying. */
   fetch: HttpFetch;
-  credential: OpenedCredential | undefined;
-  refreshCredential?: RefreshCredential;
-  retry: RetryOptions;
 }
 
 export function githubApi(options: GithubApiOptions): GithubApi {
-  const { apiUrl } = options;
-  const authorized = options.credential ? authorizedFetch(options.fetch, options.credential, options.refreshCredential) : options.fetch;
-  const fetch: HttpFetch = (url, init = {}) => fetchWithRetry(authorized, String(url), init, options.retry);
+  const { apiUrl, fetch } = options;
 
   const listing = <Item>(path: string, item: z.ZodType<Item>): Listing<Item> => ({
     service: 'GitHub',

@@ -1,3 +1,4 @@
+import { sourceFetch } from '../http/source-fetch.ts';
 import { posix } from 'node:path';
 import { mimeTypeFromName } from '../../domain/mime-types.ts';
 import type { ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
@@ -32,13 +33,7 @@ const startOf = (repo: number): GithubPosition => ({ repo, part: 'issues', page:
  */
 export function openGithubSource(context: ReadContext<GithubConfig>): Source {
   const { config, since } = context;
-  const api = githubApi({
-    apiUrl: config.apiUrl,
-    fetch: context.fetch,
-    credential: context.credential,
-    ...(context.refreshCredential ? { refreshCredential: context.refreshCredential } : {}),
-    retry: { heartbeat: () => context.heartbeat(), signal: context.signal, maxInlineWaitMs: context.limits.maxInlineRateLimitWaitMs },
-  });
+  const api = githubApi({ apiUrl: config.apiUrl, fetch: sourceFetch(context) });
   const webUrl = webUrlOf(config.apiUrl);
   const pattern = config.pathFilter ?? '**';
   // Without a filter every file would be read; only the types Tributary parses are worth the requests.

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestInit, Response } from 'undici';
-import type { HttpFetch } from '../../net/guarded-fetch.ts';
-import { BlockedAddressError } from '../../net/guarded-fetch.ts';
+import { BlockedAddressError, type HttpFetch } from '../../net/guarded-fetch.ts';
 import { rateLimitedUntil } from './rate-limit.ts';
 import { SourceRateLimitedError } from './source-errors.ts';
 
@@ -17,7 +16,7 @@ export interface RetryOptions {
 }
 
 /**
- * Fetches, waiting out rate limits and retrying 5xx and network errors with exponential backoff.
+ * Fetches, waiting out rate limits and retrying 5xx and network failures with exponential backoff.
  * A rate limit that ends too late to wait for here, or still holds after the last attempt, throws
  * `SourceRateLimitedError` with its end; any other last answer is returned, and the caller decides
  * what a failure means.
@@ -32,7 +31,9 @@ export async function fetchWithRetry(fetch: HttpFetch, url: string, init: Reques
     try {
       response = await fetch(url, { ...init, ...(options.signal ? { signal: options.signal } : {}) });
     } catch (error) {
-      if (error instanceof BlockedAddressError || options.signal?.aborted || attempt >= attempts) throw error;
+      // Only a failure to reach the source is worth another try; a refusal of ours (a blocked address,
+      // a token refresh the provider turned down) would only be repeated.
+      if (!isNetworkFailure(error) || options.signal?.aborted || attempt >= attempts) throw error;
     }
     const now = new Date();
     const resumeAt = response ? rateLimitedUntil(response, now) : undefined;
@@ -45,6 +46,14 @@ export async function fetchWithRetry(fetch: HttpFetch, url: string, init: Reques
     }
     await waitWithHeartbeat(wait, options);
   }
+}
+
+/**
+ * undici's fetch rejects with a TypeError when it cannot connect, resolve or read (the cause says
+ * which); an address the policy refused at lookup is no failure of the network.
+ */
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof TypeError && !(error.cause instanceof BlockedAddressError);
 }
 
 async function waitWithHeartbeat(ms: number, options: RetryOptions): Promise<void> {
