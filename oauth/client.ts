@@ -62,6 +62,9 @@ function requestOptions(endpoints: OAuthEndpoints, fetch: HttpFetch) {
   };
 }
 
+/** Slack's rotated tokens say `token_type: bot` (or `user`); they are sent as bearer tokens all the same. */
+const tokenResponseOptions: oauth.ProcessTokenResponseOptions = { recognizedTokenTypes: { bot: () => undefined, user: () => undefined } };
+
 function toTokenSet(response: oauth.TokenEndpointResponse, now: Date, previousRefreshToken?: string): TokenSet {
   const refreshToken = response.refresh_token ?? previousRefreshToken;
   return {
@@ -106,7 +109,7 @@ export async function exchangeCode(input: {
       input.codeVerifier,
       requestOptions(input.endpoints, input.fetch),
     );
-    return toTokenSet(await oauth.processAuthorizationCodeResponse(as, client, response), input.now);
+    return toTokenSet(await oauth.processAuthorizationCodeResponse(as, client, response, tokenResponseOptions), input.now);
   });
 }
 
@@ -127,6 +130,6 @@ export async function refreshTokens(input: {
       input.refreshToken,
       requestOptions(input.endpoints, input.fetch),
     );
-    return toTokenSet(await oauth.processRefreshTokenResponse(as, client, response), input.now, input.refreshToken);
+    return toTokenSet(await oauth.processRefreshTokenResponse(as, client, response, tokenResponseOptions), input.now, input.refreshToken);
   });
 }

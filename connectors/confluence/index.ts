@@ -2,8 +2,18 @@ import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
 import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { httpsUrl } from '../shared-schemas.ts';
+import { contentIdOf } from './cql.ts';
+import { openConfluenceSource } from './source.ts';
 
-const pageRefs = z.array(z.string().trim().min(1)).max(500);
+const pageRefs = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .refine((reference) => contentIdOf(reference) !== undefined, { message: 'must be a content id or a link to a page, blog post or folder' }),
+  )
+  .max(500);
 
 export const confluenceConfigSchema = z
   .object({
@@ -33,7 +43,16 @@ export const confluence: ConnectorDefinition<ConfluenceConfig> = {
   type: 'confluence',
   title: 'Confluence',
   configSchema: confluenceConfigSchema,
-  credentialKinds: ['api_token', 'basic'],
+  credentialKinds: ['api_token', 'basic', 'oauth2'],
+  // Atlassian's OAuth 2.0 (3LO); such a token reaches the site through https://api.atlassian.com/ex/confluence/{cloudId}/wiki.
+  oauth: {
+    authorizationUrl: 'https://auth.atlassian.com/authorize',
+    tokenUrl: 'https://auth.atlassian.com/oauth/token',
+    scopes: ['read:confluence-content.all', 'read:confluence-space.summary', 'search:confluence', 'offline_access'],
+    authorizationParams: { audience: 'api.atlassian.com', prompt: 'consent' },
+  },
+  openSource: (context) => openConfluenceSource(context),
+  reads: { incremental: true, prune: true },
   async check({ config, credential, fetch }) {
     return withCredential('Confluence', credential, (credential) =>
       httpCheck(fetch, { service: 'Confluence', url: `${config.instanceUrl}/rest/api/space?limit=1`, headers: authorizationHeader(credential) }),

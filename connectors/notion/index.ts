@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
 import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { apiBaseUrl } from '../shared-schemas.ts';
+import { NOTION_HEADERS } from './api.ts';
+import { openNotionSource } from './source.ts';
 
 export const notionConfigSchema = z
   .object({
@@ -28,12 +30,16 @@ export const notion: ConnectorDefinition<NotionConfig> = {
     scopes: [],
     authorizationParams: { owner: 'user' },
   },
+  openSource: (context) => openNotionSource(context),
+  reads: { incremental: true, prune: true },
   async check({ config, credential, fetch }) {
+    // With root pages, reading the first proves the token and that the page is shared with the integration.
+    const root = config.rootPageIds?.[0];
     return withCredential('Notion', credential, (credential) =>
       httpCheck(fetch, {
         service: 'Notion',
-        url: `${config.apiUrl}/v1/users/me`,
-        headers: { ...authorizationHeader(credential), 'notion-version': '2022-06-28' },
+        url: root ? `${config.apiUrl}/v1/pages/${encodeURIComponent(root)}` : `${config.apiUrl}/v1/users/me`,
+        headers: { ...authorizationHeader(credential), ...NOTION_HEADERS },
       }),
     );
   },

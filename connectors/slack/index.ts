@@ -2,10 +2,15 @@ import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
 import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { apiBaseUrl } from '../shared-schemas.ts';
+import { openSlackSource } from './source.ts';
 
 export const slackConfigSchema = z
   .object({
-    channels: z.array(z.string().trim().min(1)).max(1000).optional().meta({ description: 'Channel names or ids; all public channels when absent.' }),
+    channels: z
+      .array(z.string().trim().min(1))
+      .max(1000)
+      .optional()
+      .meta({ description: 'Channel names or ids; when absent, every channel the token can read (private ones too with groups:read and groups:history).' }),
     dateRange: z
       .object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() })
       .strict()
@@ -28,6 +33,8 @@ export const slack: ConnectorDefinition<SlackConfig> = {
     tokenUrl: 'https://slack.com/api/oauth.v2.access',
     scopes: ['channels:history', 'channels:read', 'users:read'],
   },
+  openSource: (context) => openSlackSource(context),
+  reads: { incremental: true, prune: true },
   async check({ config, credential, fetch }) {
     return withCredential('Slack', credential, (credential) =>
       httpCheck(fetch, {

@@ -1,12 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CrawlFrontier, ReadContext, UploadedFiles } from '../../connectors/source.ts';
+import type { ReadContext } from '../../connectors/source.ts';
+import { directReadContext } from '../support/read-context.ts';
 import { postgresqlConfigSchema, type PostgresqlConfig } from '../../connectors/postgresql/config.ts';
 import { openPostgresSource } from '../../connectors/postgresql/source.ts';
-import { loadConfig } from '../../config/env.ts';
-import { syncLimitsOf } from '../../config/limits.ts';
-import { AddressPolicy } from '../../net/address-policy.ts';
-import { createGuardedFetch } from '../../net/guarded-fetch.ts';
 import { workflowIds } from '../../domain/workflow-ids.ts';
 import { startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -131,31 +128,7 @@ describe('the PostgreSQL source', () => {
   });
 });
 
-/** A read context for calling the source directly; the ports a PostgreSQL source never uses throw. */
+/** A read context for calling the source directly. */
 function readContext(config: PostgresqlConfig): ReadContext<PostgresqlConfig> {
-  const policy = new AddressPolicy(['127.0.0.0/8', 'localhost']);
-  const unused = new Proxy(
-    {},
-    {
-      get() {
-        throw new Error('the PostgreSQL source uses no ports');
-      },
-    },
-  );
-  return {
-    config,
-    credential: { kind: 'database_password', secret: credentials },
-    fetch: createGuardedFetch(policy),
-    policy,
-    connectorId: 'conn_test',
-    jobId: 'job_test',
-    since: null,
-    sourceCursor: null,
-    environment: { directoryRoots: [] },
-    limits: syncLimitsOf(loadConfig({})),
-    heartbeat: () => undefined,
-    signal: new AbortController().signal,
-    crawlFrontier: unused as CrawlFrontier,
-    uploadedFiles: unused as UploadedFiles,
-  };
+  return directReadContext(config, { credential: { kind: 'database_password', secret: credentials } });
 }

@@ -213,25 +213,25 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
   });
 
   it('fails a sync of a type without a reader with SourceUnavailable', async () => {
-    const jira = await startLocalServer((request, response) =>
-      request.path === '/rest/api/2/myself' ? sendJson(response, 200, { accountId: 'a1', emailAddress: 'bot@example.com' }) : sendJson(response, 404, {}),
+    const salesforce = await startLocalServer((request, response) =>
+      request.path === '/services/data/v61.0/sobjects/Account/describe' ? sendJson(response, 200, { name: 'Account', fields: [] }) : sendJson(response, 404, []),
     );
     try {
       const created = await plane.request('POST', '/v1/connectors', {
         body: {
-          name: 'Jira',
-          type: 'jira',
-          config: { baseUrl: jira.url, projectKey: 'TECH' },
-          credentials: { kind: 'api_token', token: 'jira-token', email: 'bot@example.com' },
+          name: 'Salesforce',
+          type: 'salesforce',
+          config: { instanceUrl: salesforce.url, objects: ['Account'], apiVersion: '61.0' },
+          credentials: { kind: 'oauth2', clientId: 'client', clientSecret: 'client-secret', accessToken: 'access-token-value' },
         },
       });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       expect(created.body.data.state, created.body.data.stateReason).toBe('connected');
       const job = await sync(created.body.data.id);
       expect(job).toMatchObject({ status: 'failed', progress: { collected: 0 } });
-      expect(job.error).toContain('Syncing jira connectors is not available yet');
+      expect(job.error).toContain('Syncing salesforce connectors is not available yet');
     } finally {
-      await jira.close();
+      await salesforce.close();
     }
   });
 });

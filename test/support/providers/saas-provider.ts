@@ -44,8 +44,8 @@ export interface SourceScenario<Provider extends SaasProvider = SaasProvider> {
   /** Starts the provider server with its seeded data set, every listing of which spans at least three pages. */
   start(): Promise<Provider>;
   config(provider: Provider): Record<string, unknown>;
-  /** The secret of the `api_token` (or `basic`) credential a user would create for this source. */
-  tokenCredential(provider: Provider): { kind: 'api_token' | 'basic'; secret: Record<string, string> };
+  /** The credential a user would create for this source: an API token, or OAuth2 tokens for a source that takes only those. */
+  tokenCredential(provider: Provider): { kind: 'api_token' | 'basic' | 'oauth2' | 'service_account'; secret: Record<string, string> };
   /** Every document the seeded data set gives. */
   seeded(provider: Provider): ExpectedDocument[];
   /** Whether a request reads a page of the listing that must span at least three pages. */
@@ -54,4 +54,11 @@ export interface SourceScenario<Provider extends SaasProvider = SaasProvider> {
   change(provider: Provider): ProviderChanges;
   /** What the provider says of a revoked token; the failed job and the disconnected connector carry it. */
   revokedReason: string;
+  /**
+   * Whether the source takes `oauth2` credentials, so the suite checks a token refreshed mid-sync; a
+   * source that renews its tokens another way (a service account's delegation) tests that itself.
+   */
+  oauth2?: boolean;
+  /** Whether an incremental sync learns of deletions (a changes feed), rather than leaving them to a full sync or a prune. */
+  incrementalSeesDeletions?: boolean;
 }
