@@ -13,7 +13,11 @@ import { createTestDatabase, dialects, type Dialect, type TestDatabase } from '.
 import { startFakeSite } from '../../support/fake-site.ts';
 import { writeTextFiles } from '../../support/fixtures.ts';
 import { connectTestClient, countRetriedSyncPages } from '../../support/temporal.ts';
+import { confluenceScenario } from '../../support/providers/confluence.ts';
 import { githubScenario } from '../../support/providers/github.ts';
+import { jiraScenario } from '../../support/providers/jira.ts';
+import { notionScenario } from '../../support/providers/notion.ts';
+import { slackScenario } from '../../support/providers/slack.ts';
 import type { SaasProvider, SourceScenario } from '../../support/providers/saas-provider.ts';
 
 const FILES = 20_000;
@@ -24,7 +28,9 @@ const SITE_PAGES = 500;
 const SITE_DELAY_MS = 10;
 /** How long each SaaS provider takes to answer, so that its few pages last long enough for a kill to land in one. */
 const SAAS_LATENCY_MS = 250;
-const saasScenarios: SourceScenario[] = [githubScenario] as SourceScenario[];
+/** Longer than the test waits before the kill: a request held this long is still unanswered when the worker dies. */
+const STALLED_MS = 60_000;
+const saasScenarios = [githubScenario, jiraScenario, confluenceScenario, slackScenario, notionScenario] as SourceScenario[];
 /** A killed worker's page is retried once its 20 s heartbeat timeout passes; anything far beyond that is a stuck job. */
 const STALL_MS = 90_000;
 
@@ -141,16 +147,21 @@ describe('the SaaS readers with their worker killed -9 mid-sync, on postgres', (
       }),
     );
     let worker = await plane.startWorker();
-    const syncs = [];
-    for (const { scenario, provider, credentialId } of running) {
-      // Slow answers keep every sync inside a page when the worker dies.
-      provider.faults.setLatency(SAAS_LATENCY_MS);
-      const started = await plane.startSync({ name: scenario.type, type: scenario.type, config: scenario.config(provider), credentialId });
-      syncs.push({ scenario, provider, ...started });
-    }
-    for (const { connectorId, jobId } of syncs) await plane.waitForCollected(connectorId, jobId, 1);
+    const syncs = await Promise.all(
+      running.map(async ({ scenario, provider, credentialId }) => {
+        // Slow answers keep every sync inside a page when the worker dies.
+        provider.faults.setLatency(SAAS_LATENCY_MS);
+        const started = await plane.startSync({ name: scenario.type, type: scenario.type, config: scenario.config(provider), credentialId });
+        // Once a sync has committed a page its provider stops answering, so the page after it is cut short by the kill.
+        await plane.waitForCollected(started.connectorId, started.jobId, 1);
+        provider.faults.setLatency(STALLED_MS);
+        return { scenario, provider, ...started };
+      }),
+    );
+    await sleep(1500);
     worker.child.kill('SIGKILL');
     await worker.exited;
+    for (const { provider } of syncs) provider.faults.setLatency(0);
     worker = await plane.startWorker();
     for (const { scenario, provider, connectorId, jobId, startedAt } of syncs) {
       const job = await plane.waitForEnd(connectorId, jobId);
