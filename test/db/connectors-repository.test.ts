@@ -13,6 +13,7 @@ import {
 import { ensureWorkspace } from '../../db/repositories/workspaces.ts';
 import { InvalidTransitionError } from '../../domain/connector-state.ts';
 import type { Connector } from '../../domain/connector.ts';
+import { aConnector } from '../support/connector-rows.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 
 describe.each(dialects)('connector repository on %s', (dialect) => {
@@ -125,31 +126,5 @@ async function schemaOf(database: TestDatabase) {
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     migrations: (migrations as Array<{ name: string }>).map((row) => row.name),
-  };
-}
-
-let sequence = 0;
-function aConnector(overrides: Partial<Connector> = {}): Connector {
-  sequence += 1;
-  const id = `repo-${sequence}-${Math.random().toString(36).slice(2, 8)}`;
-  const at = new Date(Date.UTC(2026, 0, 1, 0, 0, sequence)).toISOString();
-  return {
-    id,
-    workspaceId: 'ws-a',
-    name: `Connector ${sequence}`,
-    description: null,
-    type: 'web_scraper',
-    collection: id,
-    config: { url: 'https://example.com/', extractionType: 'single' },
-    metadata: {},
-    schedule: { type: 'manual' },
-    pruneSchedule: null,
-    credentialId: null,
-    state: 'creating',
-    stateReason: null,
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    ...overrides,
   };
 }

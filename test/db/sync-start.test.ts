@@ -4,6 +4,7 @@ import { changeSyncJobStatus, commitSyncPage, findSyncJobRow, keepSourceCursor, 
 import { ensureWorkspace } from '../../db/repositories/workspaces.ts';
 import { newId } from '../../domain/ids.ts';
 import type { SyncJobKind } from '../../domain/sync-job.ts';
+import { aConnector } from '../support/connector-rows.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 
 const noChange = { collected: 0, parsed: 0, indexed: 0, unchanged: 0, deleted: 0, failed: 0, skipped: 0, sanitized: 0, bytes: 0 };
@@ -23,28 +24,10 @@ describe.each(dialects)('where an incremental sync starts, on %s', (dialect) => 
   });
   afterAll(async () => database?.drop());
 
-  async function aConnector(): Promise<string> {
-    const id = newId('conn');
-    const at = tick();
-    await insertConnectorIfAbsent(database.db, {
-      id,
-      workspaceId: 'ws',
-      name: id,
-      description: null,
-      type: 'web_scraper',
-      collection: id,
-      config: { url: 'https://example.com/', extractionType: 'single' },
-      metadata: {},
-      schedule: { type: 'manual' },
-      pruneSchedule: null,
-      credentialId: null,
-      state: 'connected',
-      stateReason: null,
-      version: 1,
-      createdAt: at,
-      updatedAt: at,
-    });
-    return id;
+  async function storedConnector(): Promise<string> {
+    const connector = aConnector({ workspaceId: 'ws', state: 'connected' });
+    await insertConnectorIfAbsent(database.db, connector);
+    return connector.id;
   }
 
   /** Opens a job, commits one page that hands out `nextCursor` (if given), and ends it with `status`. */
@@ -77,7 +60,7 @@ describe.each(dialects)('where an incremental sync starts, on %s', (dialect) => 
   }
 
   it('starts from the last successful sync’s cursor, which a failed or canceled sync does not move', async () => {
-    const connectorId = await aConnector();
+    const connectorId = await storedConnector();
     const first = await run(connectorId, { status: 'succeeded', nextCursor: 'token-1' });
     expect(first.mode).toBe('full');
 
@@ -93,7 +76,7 @@ describe.each(dialects)('where an incremental sync starts, on %s', (dialect) => 
   });
 
   it('does not count a prune as a sync to start from', async () => {
-    const connectorId = await aConnector();
+    const connectorId = await storedConnector();
     const sync = await run(connectorId, { status: 'succeeded' });
     await run(connectorId, { status: 'succeeded', kind: 'prune' });
     const next = await run(connectorId, { status: 'succeeded' });
@@ -101,7 +84,7 @@ describe.each(dialects)('where an incremental sync starts, on %s', (dialect) => 
   });
 
   it('reads in full after a config change, dropping the cursor, and incrementally again after that', async () => {
-    const connectorId = await aConnector();
+    const connectorId = await storedConnector();
     await run(connectorId, { status: 'succeeded', nextCursor: 'token-before' });
     await changeConnector(
       database.db,
@@ -115,7 +98,7 @@ describe.each(dialects)('where an incremental sync starts, on %s', (dialect) => 
   });
 
   it('shows a cursor masked: a URL keeps its origin, path and parameter names', async () => {
-    const connectorId = await aConnector();
+    const connectorId = await storedConnector();
     const link = 'https://graph.microsoft.com/v1.0/drives/b!abc/root/delta?token=MzE0MTU5MjY1MzU4OTc5';
     await run(connectorId, { status: 'succeeded', nextCursor: link });
     const job = toSyncJob(await run(connectorId, { status: 'succeeded', nextCursor: 'opaque-page-token-98765' }), new Date());
