@@ -12,7 +12,6 @@ import {
 } from '../../db/repositories/connectors.ts';
 import { ensureWorkspace } from '../../db/repositories/workspaces.ts';
 import { InvalidTransitionError } from '../../domain/connector-state.ts';
-import type { Connector } from '../../domain/connector.ts';
 import { aConnector } from '../support/connector-rows.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 
