@@ -214,7 +214,9 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
 
   it('fails a sync of a type without a reader with SourceUnavailable', async () => {
     const salesforce = await startLocalServer((request, response) =>
-      request.path === '/services/data/v61.0/sobjects/Account/describe' ? sendJson(response, 200, { name: 'Account', fields: [] }) : sendJson(response, 404, []),
+      request.path === '/services/data/v61.0/sobjects/Account/describe'
+        ? sendJson(response, 200, { name: 'Account', fields: [] })
+        : sendJson(response, 404, []),
     );
     try {
       const created = await plane.request('POST', '/v1/connectors', {
