@@ -45,7 +45,10 @@ describe.each(dialects)('binding credentials on %s', (dialect) => {
     const id = await createWaitingConnector(plane);
     const connector = await plane.request('GET', `/v1/connectors/${id}`);
     expect(connector.body.data).toMatchObject({ state: 'auth_required', stateReason: 'A credential is required', credentialId: null });
-    expect(connector.body.data.authRequest).toBeUndefined();
+    // GitHub also takes OAuth tokens, so the connector offers the consent flow beside binding a token.
+    expect(connector.body.data.authRequest).toMatchObject({
+      authorizationEndpoint: expect.stringContaining(`/v1/connectors/oauth/github/authorize?connectorId=${id}`),
+    });
     const schedule = await plane.client.schedule.getHandle(workflowIds.connectorSchedule(id)).describe();
     expect(schedule.state.paused).toBe(true);
 
