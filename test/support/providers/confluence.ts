@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { startLocalServer, type RecordedRequest } from '../http-server.ts';
+import { parseQuery, type FieldValue, type QueryLanguage } from './atlassian-query.ts';
 import { createProviderFaults, type Fault } from './faults.ts';
 import type { ExpectedDocument, SaasProvider, SourceScenario } from './saas-provider.ts';
 import { createTokenIssuer } from './token-issuer.ts';
@@ -93,9 +94,9 @@ export async function startConfluenceProvider(): Promise<ConfluenceProvider> {
 
   function search(response: ServerResponse, url: URL): void {
     const cql = url.searchParams.get('cql') ?? '';
-    let query: Query;
+    let where: (facts: Facts) => boolean;
     try {
-      query = parseCql(cql);
+      where = cqlFilter(cql);
     } catch (error) {
       return confluenceError(response, 400, `Could not parse cql : ${cql} (${(error as Error).message})`);
     }
@@ -103,7 +104,7 @@ export async function startConfluenceProvider(): Promise<ConfluenceProvider> {
     const cursor = url.searchParams.get('cursor');
     const start = cursor ? Number(Buffer.from(cursor, 'base64url').toString('utf8')) : 0;
     const expand = new Set((url.searchParams.get('expand') ?? '').split(',').filter(Boolean));
-    const matching = [...contents.values()].filter((content) => query.where(facts(content))).sort((a, b) => Number(a.id) - Number(b.id));
+    const matching = [...contents.values()].filter((content) => where(facts(content))).sort((a, b) => Number(a.id) - Number(b.id));
     const results = matching.slice(start, start + limit).map((content) => shaped(content, expand));
     const links: Record<string, string> = { base, context: CONTEXT_PATH, self: `${base}/rest/api/content/search?cql=${encodeURIComponent(cql)}` };
     if (start + limit < matching.length) {
@@ -138,8 +139,8 @@ export async function startConfluenceProvider(): Promise<ConfluenceProvider> {
       title: [content.title],
       label: content.labels,
       ancestor: ancestorsOf(content).map((ancestor) => ancestor.id),
-      lastmodified: [content.updatedAt],
-      created: [content.createdAt],
+      lastmodified: [Date.parse(content.updatedAt)],
+      created: [Date.parse(content.createdAt)],
     };
   }
 
@@ -290,117 +291,37 @@ function confluenceError(response: ServerResponse, status: number, message: stri
   json(response, status, { statusCode: status, data: { authorized: false, valid: true, errors: [], successful: false }, message });
 }
 
-/** A content's values per CQL field; a clause holds when any value matches. */
-type Facts = Record<string, string[]>;
-
-interface Query {
-  where(facts: Facts): boolean;
-}
+/** A content's values per CQL field, dates as epoch ms; a clause holds when any value matches. */
+type Facts = Record<string, FieldValue[]>;
 
 const CQL_FIELDS = new Set(['id', 'type', 'space', 'space.key', 'title', 'label', 'ancestor', 'lastmodified', 'created']);
 const DATE_FIELDS = new Set(['lastmodified', 'created']);
 
-/**
- * The part of CQL the reader and the tests send: `and`, `or`, `not` and parentheses over
- * `field = value`, `!=`, `~` (contains), `in (...)`, `not in (...)` and date comparisons, then an
- * `order by` that is accepted and ignored (results come in id order).
- */
-export function parseCql(cql: string): Query {
-  const tokens = [...cql.matchAll(/\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|>=|<=|!=|[=<>~(),]|[^\s=<>!~(),"']+)/g)].map((match) => match[1] as string);
-  let at = 0;
-  const peek = () => tokens[at]?.toLowerCase();
-  const take = () => {
-    const token = tokens[at++];
-    if (token === undefined) throw new Error('unexpected end');
-    return token;
-  };
-  const expect = (word: string) => {
-    if (take().toLowerCase() !== word) throw new Error(`expected ${word}`);
-  };
-  const value = () => {
-    const token = take();
-    return /^["']/.test(token) ? token.slice(1, -1).replace(/\\(.)/g, '$1') : token;
-  };
+/** CQL as this instance reads it: text to the letter, and dates in UTC, its user's time zone. */
+const CQL: QueryLanguage<Facts> = {
+  field(name) {
+    if (!CQL_FIELDS.has(name)) throw new Error(`unknown field ${name}`);
+    return (facts) => facts[name] ?? [];
+  },
+  operators: (field) => (DATE_FIELDS.has(field) ? ['=', '>=', '>', '<=', '<', 'in', 'not in'] : ['=', '!=', '~', 'in', 'not in']),
+  dateFields: DATE_FIELDS,
+  utcOffset: 'Z',
+  compareText: (a, b) => (a === b ? 0 : a < b ? -1 : 1),
+  errors: {
+    ended: 'unexpected end',
+    expected: (word) => `expected ${word}`,
+    unexpected: (token) => `unexpected ${token}`,
+    operator: (operator, field) => (DATE_FIELDS.has(field) ? `operator ${operator} on ${field}` : `operator ${operator}`),
+    date: (operand) => `bad date ${operand}`,
+  },
+};
 
-  type Where = (facts: Facts) => boolean;
-  const either = (): Where => {
-    const parts = [both()];
-    while (peek() === 'or') {
-      take();
-      parts.push(both());
-    }
-    return (facts) => parts.some((part) => part(facts));
-  };
-  const both = (): Where => {
-    const parts = [single()];
-    while (peek() === 'and') {
-      take();
-      parts.push(single());
-    }
-    return (facts) => parts.every((part) => part(facts));
-  };
-  const single = (): Where => {
-    if (peek() === 'not') {
-      take();
-      const inner = single();
-      return (facts) => !inner(facts);
-    }
-    if (peek() === '(') {
-      take();
-      const inner = either();
-      expect(')');
-      return inner;
-    }
-    return clause();
-  };
-  const clause = (): Where => {
-    const field = take().toLowerCase();
-    if (!CQL_FIELDS.has(field)) throw new Error(`unknown field ${field}`);
-    let operator = take().toLowerCase();
-    if (operator === 'not') {
-      expect('in');
-      operator = 'not in';
-    }
-    if (operator === 'in' || operator === 'not in') {
-      expect('(');
-      const values = [value()];
-      while (peek() === ',') {
-        take();
-        values.push(value());
-      }
-      expect(')');
-      const within = (facts: Facts) => (facts[field] ?? []).some((fact) => values.includes(fact));
-      return operator === 'in' ? within : (facts) => !within(facts);
-    }
-    const wanted = value();
-    if (DATE_FIELDS.has(field)) {
-      const bound = Date.parse(`${wanted.replace(' ', 'T')}${wanted.length > 10 ? ':00' : 'T00:00:00'}Z`);
-      if (Number.isNaN(bound)) throw new Error(`bad date ${wanted}`);
-      const compare: Record<string, (time: number) => boolean> = {
-        '>=': (time) => time >= bound,
-        '>': (time) => time > bound,
-        '<=': (time) => time <= bound,
-        '<': (time) => time < bound,
-        '=': (time) => time === bound,
-      };
-      const test = compare[operator];
-      if (!test) throw new Error(`operator ${operator} on ${field}`);
-      return (facts) => (facts[field] ?? []).some((fact) => test(Date.parse(fact)));
-    }
-    if (operator === '=') return (facts) => (facts[field] ?? []).includes(wanted);
-    if (operator === '!=') return (facts) => !(facts[field] ?? []).includes(wanted);
-    if (operator === '~') return (facts) => (facts[field] ?? []).some((fact) => fact.toLowerCase().includes(wanted.toLowerCase()));
-    throw new Error(`operator ${operator}`);
-  };
-
-  const where = either();
-  if (peek() === 'order') {
-    take();
-    expect('by');
-    at = tokens.length;
-  }
-  if (at < tokens.length) throw new Error(`unexpected ${tokens[at]}`);
-  return { where };
+/** Whether a content's facts match a CQL query; its `order by` is accepted and ignored, as results come in id order. */
+function cqlFilter(cql: string): (facts: Facts) => boolean {
+  const { where } = parseQuery(cql, CQL);
+  // CQL has no query without a restriction: an empty one ends too early.
+  if (!where) throw new Error(CQL.errors.ended);
+  return where;
 }
 
 /** The seeded content, by title, with fragments each document's text must hold. */

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { AdfNode } from '../../../connectors/jira/adf-text.ts';
 import { sendJson, startLocalServer, type RecordedRequest } from '../http-server.ts';
+import { OPERATORS, parseQuery, type QueryLanguage } from './atlassian-query.ts';
 import { createProviderFaults } from './faults.ts';
 import type { ExpectedDocument, SaasProvider, SourceScenario } from './saas-provider.ts';
 import { createTokenIssuer } from './token-issuer.ts';
@@ -287,115 +288,37 @@ function compareKeys(a: string, b: string): number {
   return projectA === projectB ? issueNumber(a) - issueNumber(b) : projectA < projectB ? -1 : 1;
 }
 
-type Predicate = (issue: JiraIssueState) => boolean;
+/** JQL as Jira reads it: text ignoring case, and dates in the account's time zone, to the minute. */
+const JQL: QueryLanguage<JiraIssueState> = {
+  field: fieldReader,
+  operators: () => OPERATORS,
+  dateFields: new Set(['updated', 'created']),
+  utcOffset: TIME_ZONE.offset,
+  compareText: (a, b) => a.toLowerCase().localeCompare(b.toLowerCase()),
+  errors: {
+    ended: 'Error in the JQL Query: the query ended too early.',
+    expected: (word, position) => `Error in the JQL Query: expecting '${word}' at position ${position}.`,
+    unexpected: (token, position) => `Error in the JQL Query: unexpected '${token}' at position ${position}.`,
+    operator: (operator) => `Error in the JQL Query: the operator '${operator}' is not supported.`,
+    date: (operand, field) => `Date value '${operand}' for field '${field}' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm'.`,
+  },
+};
 
-/**
- * The issues a JQL query selects, in its order: AND, OR, NOT and parentheses over `=`, `!=`, `in`,
- * `not in`, `>=`, `<=`, `>`, `<`, `~`, `is [not] empty` on the fields a reader filters by. Dates
- * are read in the account's time zone, to the minute, as Jira does.
- */
+/** The issues a JQL query selects, in its order; newest first when it names none. */
 function runJql(jql: string, all: JiraIssueState[]): JiraIssueState[] {
-  const tokens = jql.match(/"(?:[^"\\]|\\.)*"|'[^']*'|>=|<=|!=|[()=<>~,]|[^\s()=<>~,!"']+/g) ?? [];
-  let at = 0;
-  const peek = () => tokens[at]?.toLowerCase();
-  const take = () => {
-    const token = tokens[at++];
-    if (token === undefined) throw new Error(`Error in the JQL Query: the query ended too early.`);
-    return token;
-  };
-  const expect = (word: string) => {
-    if (take().toLowerCase() !== word) throw new Error(`Error in the JQL Query: expecting '${word}' at position ${at}.`);
-  };
-  const literal = (token: string) => (/^["']/.test(token) ? token.slice(1, -1).replace(/\\(.)/g, '$1') : token);
-
-  function or(): Predicate {
-    let left = and();
-    while (peek() === 'or') {
-      take();
-      const [a, b] = [left, and()];
-      left = (issue) => a(issue) || b(issue);
-    }
-    return left;
-  }
-  function and(): Predicate {
-    let left = unary();
-    while (peek() === 'and') {
-      take();
-      const [a, b] = [left, unary()];
-      left = (issue) => a(issue) && b(issue);
-    }
-    return left;
-  }
-  function unary(): Predicate {
-    if (peek() === 'not') {
-      take();
-      const inner = unary();
-      return (issue) => !inner(issue);
-    }
-    if (peek() === '(') {
-      take();
-      const inner = or();
-      expect(')');
-      return inner;
-    }
-    return clause();
-  }
-  function clause(): Predicate {
-    const field = take().toLowerCase();
-    const read = fieldReader(field);
-    let operator = take().toLowerCase();
-    if ((operator === 'not' || operator === 'is') && peek() === 'in') operator = `${operator} ${take().toLowerCase()}`;
-    if (operator === 'is' && peek() === 'not') operator = `is ${take().toLowerCase()}`;
-    if (operator === 'in' || operator === 'not in') {
-      expect('(');
-      const values: string[] = [];
-      while (peek() !== ')') {
-        values.push(literal(take()).toLowerCase());
-        if (peek() === ',') take();
-      }
-      take();
-      const inList: Predicate = (issue) => read(issue).some((value) => values.includes(String(value).toLowerCase()));
-      return operator === 'in' ? inList : (issue) => !inList(issue);
-    }
-    if (operator === 'is' || operator === 'is not') {
-      const word = take().toLowerCase();
-      if (word !== 'empty' && word !== 'null') throw new Error(`Error in the JQL Query: expecting EMPTY after '${operator}'.`);
-      return operator === 'is' ? (issue) => read(issue).length === 0 : (issue) => read(issue).length > 0;
-    }
-    const operand = literal(take());
-    const date = field === 'updated' || field === 'created' ? jqlDate(operand) : undefined;
-    const compare = (value: string | number) => (date === undefined ? String(value).toLowerCase().localeCompare(operand.toLowerCase()) : Number(value) - date);
-    const tests: Record<string, (value: string | number) => boolean> = {
-      '=': (value) => compare(value) === 0,
-      '!=': (value) => compare(value) !== 0,
-      '>=': (value) => compare(value) >= 0,
-      '<=': (value) => compare(value) <= 0,
-      '>': (value) => compare(value) > 0,
-      '<': (value) => compare(value) < 0,
-      '~': (value) => String(value).toLowerCase().includes(operand.toLowerCase()),
-    };
-    const test = tests[operator];
-    if (!test) throw new Error(`Error in the JQL Query: the operator '${operator}' is not supported.`);
-    return operator === '!=' ? (issue) => read(issue).every(test) : (issue) => read(issue).some(test);
-  }
-
-  const where = peek() === undefined || peek() === 'order' ? undefined : or();
-  let order = (a: JiraIssueState, b: JiraIssueState) => b.created - a.created;
-  if (peek() === 'order') {
-    take();
-    expect('by');
-    const field = take().toLowerCase();
-    const descending = peek() === 'desc';
-    if (peek() === 'asc' || peek() === 'desc') take();
-    const ascending =
-      field === 'key' || field === 'issuekey'
-        ? (a: JiraIssueState, b: JiraIssueState) => compareKeys(a.key, b.key)
-        : (a: JiraIssueState, b: JiraIssueState) => Number(fieldReader(field)(a)[0]) - Number(fieldReader(field)(b)[0]);
-    order = descending ? (a, b) => ascending(b, a) : ascending;
-  }
-  if (at < tokens.length) throw new Error(`Error in the JQL Query: unexpected '${tokens[at]}' at position ${at}.`);
+  const { where, orderBy } = parseQuery(jql, JQL);
   if (!where) throw new Error('Unbounded JQL queries are not allowed here. Please add a search restriction to your query.');
-  return all.filter(where).sort(order);
+  return all.filter(where).sort(orderBy ? issueOrder(orderBy.field, orderBy.descending) : (a, b) => b.created - a.created);
+}
+
+/** `order by field`: key order by project, then number; other fields by their first value. */
+function issueOrder(field: string, descending: boolean): (a: JiraIssueState, b: JiraIssueState) => number {
+  const read = fieldReader(field);
+  const ascending =
+    field === 'key' || field === 'issuekey'
+      ? (a: JiraIssueState, b: JiraIssueState) => compareKeys(a.key, b.key)
+      : (a: JiraIssueState, b: JiraIssueState) => Number(read(a)[0]) - Number(read(b)[0]);
+  return descending ? (a, b) => ascending(b, a) : ascending;
 }
 
 function fieldReader(field: string): (issue: JiraIssueState) => Array<string | number> {
@@ -419,14 +342,6 @@ function fieldReader(field: string): (issue: JiraIssueState) => Array<string | n
   const reader = readers[field];
   if (!reader) throw new Error(`Field '${field}' does not exist or you do not have permission to view it.`);
   return reader;
-}
-
-/** `yyyy-MM-dd[ HH:mm]` (or with slashes) in the account's time zone, as epoch ms. */
-function jqlDate(value: string): number {
-  const match = /^(\d{4})[-/](\d{2})[-/](\d{2})(?: (\d{2}):(\d{2}))?$/.exec(value);
-  if (!match) throw new Error(`Date value '${value}' for field 'updated' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm'.`);
-  const [, year, month, day, hour = '00', minute = '00'] = match;
-  return Date.parse(`${year}-${month}-${day}T${hour}:${minute}:00${TIME_ZONE.offset}`);
 }
 
 /** Seeded on past dates, so only changes made during a test fall after a sync's start. */
