@@ -26,7 +26,7 @@ export function createConnectorSourceOpener(deps: ActivityDependencies) {
     heartbeat: () => void,
   ): Promise<{ source: Source; frontier: StagedCrawlFrontier } | undefined> {
     const definition = findConnectorDefinition(connector.type);
-    if (!definition?.openSource) return undefined;
+    if (!definition) return undefined;
     const ports = createSourcePorts(deps.db, { connectorId: connector.id, jobId });
     let credential;
     try {

@@ -120,7 +120,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
       const context = Context.current();
       const start = job.mode === 'incremental' ? { since: job.since, sourceCursor: job.source_cursor } : { since: null, sourceCursor: null };
       const opened = await openConnectorSource(connector, job.id, start, () => context.heartbeat({ page: input.page }));
-      if (!opened) throw nonRetryable(failureTypes.sourceUnavailable, `Syncing ${connector.type} connectors is not available yet`);
+      if (!opened) throw nonRetryable(failureTypes.sourceUnavailable, `Tributary has no reader for ${connector.type} connectors`);
       const { source, frontier } = opened;
       if (job.phase === 'rate_limited') await recordRateLimit(db, job.id, null, now().toISOString());
       let page;

@@ -51,10 +51,10 @@ export interface ConnectorDefinition<Config = unknown> {
   readonly credentialKinds: readonly CredentialKind[];
   readonly oauth?: OAuthProvider;
   check(context: CheckContext<Config>): Promise<CheckResult>;
-  /** Opens the reader of a sync; absent for types whose reader is not built yet. */
-  openSource?(context: ReadContext<Config>): Source;
+  /** Opens the reader of a sync. */
+  openSource(context: ReadContext<Config>): Source;
   /** What the reader can do beyond a full read; shown in `GET /v1/connector-types`. */
-  readonly reads?: ReaderAbilities;
+  readonly reads: ReaderAbilities;
   /** Rules that depend on the server's settings, which a static schema cannot know. */
   validateConfig?(config: Config, environment: ServerEnvironment): Promise<ConfigIssue | undefined>;
 }

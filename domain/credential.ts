@@ -21,6 +21,9 @@ export const credentialSecretSchemas = {
       scope: z.string().optional(),
       authorizationUrl: httpUrlSchema.optional(),
       tokenUrl: httpUrlSchema.optional(),
+      instanceUrl: httpUrlSchema
+        .optional()
+        .meta({ description: 'The API host the token answer named (Salesforce’s `instance_url`); kept from each exchange and refresh.' }),
     })
     .strict()
     .meta({

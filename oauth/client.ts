@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { httpUrlSchema } from '../domain/http-url.ts';
 import type { HttpFetch } from '../net/guarded-fetch.ts';
 
 export interface OAuthEndpoints {
@@ -17,6 +18,8 @@ export interface TokenSet {
   /** ISO instant the access token expires, when the provider says. */
   expiresAt?: string;
   scope?: string;
+  /** The API base the provider's token answer names (Salesforce's `instance_url`), when it does. */
+  instanceUrl?: string;
 }
 
 export class OAuthExchangeError extends Error {
@@ -72,7 +75,14 @@ function toTokenSet(response: oauth.TokenEndpointResponse, now: Date, previousRe
     ...(refreshToken ? { refreshToken } : {}),
     ...(response.expires_in ? { expiresAt: new Date(now.getTime() + response.expires_in * 1000).toISOString() } : {}),
     ...(response.scope ? { scope: response.scope } : {}),
+    ...instanceUrlOf(response),
   };
+}
+
+/** Salesforce names the org's API host in every token answer; requests must go there, not to the login host. */
+function instanceUrlOf(response: oauth.TokenEndpointResponse): { instanceUrl?: string } {
+  const parsed = httpUrlSchema.safeParse(response.instance_url);
+  return parsed.success ? { instanceUrl: parsed.data.replace(/\/+$/, '') } : {};
 }
 
 async function wrap<T>(what: string, action: () => Promise<T>): Promise<T> {

@@ -10,7 +10,6 @@ const connectorTypeSchema = z
     title: z.string(),
     credentialKinds: z.array(z.enum(credentialKinds as [string, ...string[]])),
     oauth: z.boolean().meta({ description: 'Whether credentials can be obtained through the OAuth2 authorize/callback flow.' }),
-    syncs: z.boolean().meta({ description: 'Whether connectors of this type sync; a type without a reader can be created and checked only.' }),
     incremental: z.boolean().meta({ description: 'Whether an incremental sync reads only what changed since the last successful one.' }),
     prune: z.boolean().meta({ description: 'Whether a prune can remove documents the source no longer holds, without a full sync.' }),
     configSchema: z.record(z.string(), z.unknown()).meta({ description: 'JSON Schema of `config`, from the same zod schema the API validates with.' }),
@@ -45,9 +44,8 @@ const types = connectorDefinitions.map((definition) => ({
   title: definition.title,
   credentialKinds: [...definition.credentialKinds],
   oauth: Boolean(definition.oauth),
-  syncs: definition.openSource !== undefined,
-  incremental: definition.reads?.incremental ?? false,
-  prune: definition.reads?.prune ?? false,
+  incremental: definition.reads.incremental,
+  prune: definition.reads.prune,
   configSchema: configJsonSchema(definition.configSchema),
 }));
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { ConnectorDefinition, OAuthProvider } from '../connector-definition.ts';
+import { sourceFetch } from '../http/source-fetch.ts';
 import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { apiBaseUrl } from '../shared-schemas.ts';
 import { driveIdSchema } from './drive-ids.ts';
+import { openDriveSource } from './source.ts';
 
 export const googleDriveConfigSchema = z
   .object({
@@ -28,6 +30,8 @@ export const googleDrive: ConnectorDefinition<GoogleDriveConfig> = {
   configSchema: googleDriveConfigSchema,
   credentialKinds: ['oauth2'],
   oauth: googleOAuth,
+  openSource: (context) => openDriveSource(context, sourceFetch(context)),
+  reads: { incremental: true, prune: true },
   async check({ config, credential, fetch }) {
     return withCredential('Google Drive', credential, (credential) =>
       httpCheck(fetch, {

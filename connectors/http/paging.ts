@@ -116,10 +116,20 @@ function nextPosition(listing: Listing<unknown>, base: URL, url: URL, response: 
   }
 }
 
-/** Keeps only path and query: the origin is the base's, and user info in a link must not reach the checkpoint. */
 function urlPosition(service: string, base: URL, next: URL): PagePosition {
-  assertSameOrigin(service, base, next);
-  return { url: `${next.pathname}${next.search}` };
+  return { url: pathOnOrigin(service, base, next) };
+}
+
+/**
+ * The path and query of a link a provider handed out, refused unless it is on the base's origin:
+ * the origin is the base's, and user info in a link must not reach a checkpoint or a cursor.
+ * @example
+ * pathOnOrigin('SharePoint', new URL('https://graph.microsoft.com'), new URL('https://graph.microsoft.com/v1.0/drives/b1/root/delta?token=x'))
+ * // '/v1.0/drives/b1/root/delta?token=x'
+ */
+export function pathOnOrigin(service: string, base: URL, link: URL): string {
+  assertSameOrigin(service, base, link);
+  return `${link.pathname}${link.search}`;
 }
 
 function assertSameOrigin(service: string, base: URL, url: URL): void {

@@ -16,7 +16,15 @@ export function sourceFetch(
   context: Pick<ReadContext<unknown>, 'fetch' | 'credential' | 'refreshCredential' | 'heartbeat' | 'signal' | 'limits'>,
   options: { isRefused?: IsRefused } = {},
 ): HttpFetch {
-  const retry = { heartbeat: () => context.heartbeat(), signal: context.signal, maxInlineWaitMs: context.limits.maxInlineRateLimitWaitMs };
-  const retrying: HttpFetch = (url, init = {}) => fetchWithRetry(context.fetch, String(url), init, retry);
+  const retrying = retryingFetch(context);
   return context.credential ? authorizedFetch(retrying, context.credential, context.refreshCredential, options.isRefused) : retrying;
+}
+
+/**
+ * The part of `sourceFetch` beneath the credential, for a source that authorizes its requests
+ * another way (a service account's delegated token): rate limits waited out, failures retried.
+ */
+export function retryingFetch(context: Pick<ReadContext<unknown>, 'fetch' | 'heartbeat' | 'signal' | 'limits'>): HttpFetch {
+  const retry = { heartbeat: () => context.heartbeat(), signal: context.signal, maxInlineWaitMs: context.limits.maxInlineRateLimitWaitMs };
+  return (url, init = {}) => fetchWithRetry(context.fetch, String(url), init, retry);
 }

@@ -1,9 +1,13 @@
-import { createSign } from 'node:crypto';
+import { retryingFetch } from '../http/source-fetch.ts';
 import { z } from 'zod';
 import type { ConnectorDefinition, CheckResult } from '../connector-definition.ts';
 import { googleDriveConfigSchema, googleOAuth } from '../google_drive/index.ts';
+import { openDriveSource } from '../google_drive/source.ts';
+import { authorizedFetch } from '../http/authorized-fetch.ts';
 import { httpCheck, withCredential } from '../http/http-check.ts';
+import { SourceRefusedError } from '../http/source-errors.ts';
 import { httpsUrl } from '../shared-schemas.ts';
+import { delegatedAccess, delegationRequestBody, type ServiceAccountKey } from './delegated-token.ts';
 
 export const impersonatedGoogleDriveConfigSchema = googleDriveConfigSchema
   .extend({
@@ -14,42 +18,38 @@ export const impersonatedGoogleDriveConfigSchema = googleDriveConfigSchema
 
 export type ImpersonatedGoogleDriveConfig = z.infer<typeof impersonatedGoogleDriveConfigSchema>;
 
-/** The signed JWT bearer assertion of RFC 7523 that Google exchanges for a delegated access token. */
-function delegationAssertion(clientEmail: string, privateKey: string, subject: string, tokenUrl: string, now: Date): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const issuedAt = Math.floor(now.getTime() / 1000);
-  const unsigned = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({
-    iss: clientEmail,
-    sub: subject,
-    scope: googleOAuth.scopes.join(' '),
-    aud: tokenUrl,
-    iat: issuedAt,
-    exp: issuedAt + 3600,
-  })}`;
-  const signature = createSign('RSA-SHA256').update(unsigned).sign(privateKey).toString('base64url');
-  return `${unsigned}.${signature}`;
-}
-
 export const impersonatedGoogleDrive: ConnectorDefinition<ImpersonatedGoogleDriveConfig> = {
   type: 'impersonated_google_drive',
   title: 'Google Drive (domain-wide delegation)',
   configSchema: impersonatedGoogleDriveConfigSchema,
   credentialKinds: ['service_account'],
+  openSource(context) {
+    if (!context.credential) throw new SourceRefusedError('Google Drive through domain-wide delegation needs a service account credential');
+    const retrying = retryingFetch(context);
+    const access = delegatedAccess({
+      fetch: retrying,
+      key: context.credential.secret as ServiceAccountKey,
+      subject: context.config.targetAccount,
+      tokenUrl: context.config.tokenUrl,
+    });
+    // Each request takes the token of the moment, so one about to expire is renewed before it is sent.
+    return openDriveSource(context, async (url, init) => authorizedFetch(retrying, await access.current(), (refused) => access.renew(refused))(url, init));
+  },
+  reads: { incremental: true, prune: true },
   async check({ config, credential, fetch }): Promise<CheckResult> {
     return withCredential('Google', credential, async (credential) => {
-      const secret = credential.secret as { clientEmail: string; privateKey: string };
-      let assertion: string;
+      let body: string;
       try {
-        assertion = delegationAssertion(secret.clientEmail, secret.privateKey, config.targetAccount, config.tokenUrl, new Date());
-      } catch {
-        return { ok: false, reason: 'The service account private key is not a valid PEM RSA key' };
+        body = delegationRequestBody(credential.secret as ServiceAccountKey, config.targetAccount, config.tokenUrl, new Date());
+      } catch (error) {
+        return { ok: false, reason: (error as Error).message };
       }
       return httpCheck(fetch, {
         service: 'Google',
         url: config.tokenUrl,
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
+        body,
       });
     });
   },

@@ -2,10 +2,15 @@ import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
 import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { httpsUrl } from '../shared-schemas.ts';
+import { missingInstanceMessage, salesforceInstanceUrl } from './instance-url.ts';
+import { openSalesforceSource } from './source.ts';
 
 export const salesforceConfigSchema = z
   .object({
-    instanceUrl: httpsUrl.transform((value) => value.replace(/\/+$/, '')).meta({ description: 'e.g. https://acme.my.salesforce.com' }),
+    instanceUrl: httpsUrl
+      .transform((value) => value.replace(/\/+$/, ''))
+      .optional()
+      .meta({ description: 'e.g. https://acme.my.salesforce.com; taken from the OAuth token answer’s instance_url when the credential has one.' }),
     objects: z
       .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an sObject API name such as Account'))
       .min(1)
@@ -32,13 +37,17 @@ export const salesforce: ConnectorDefinition<SalesforceConfig> = {
     tokenUrl: 'https://login.salesforce.com/services/oauth2/token',
     scopes: ['api', 'refresh_token'],
   },
+  openSource: (context) => openSalesforceSource(context),
+  reads: { incremental: true, prune: true },
   async check({ config, credential, fetch }) {
-    return withCredential('Salesforce', credential, (credential) =>
-      httpCheck(fetch, {
+    return withCredential('Salesforce', credential, async (credential) => {
+      const instanceUrl = salesforceInstanceUrl(config, credential);
+      if (!instanceUrl) return { ok: false, reason: missingInstanceMessage };
+      return httpCheck(fetch, {
         service: 'Salesforce',
-        url: `${config.instanceUrl}/services/data/v${config.apiVersion}/sobjects/${config.objects[0]}/describe`,
+        url: `${instanceUrl}/services/data/v${config.apiVersion}/sobjects/${config.objects[0]}/describe`,
         headers: authorizationHeader(credential),
-      }),
-    );
+      });
+    });
   },
 };

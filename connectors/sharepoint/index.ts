@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../connector-definition.ts';
 import { graphCheck, microsoftOAuth } from '../microsoft-graph.ts';
+import { openGraphSource } from '../microsoft-graph/source.ts';
 import { apiBaseUrl, httpsUrl } from '../shared-schemas.ts';
 
 export const sharepointConfigSchema = z
@@ -20,4 +21,6 @@ export const sharepoint: ConnectorDefinition<SharepointConfig> = {
   credentialKinds: ['oauth2'],
   oauth: microsoftOAuth,
   check: (context) => graphCheck('SharePoint', context),
+  openSource: (context) => openGraphSource(context, 'SharePoint'),
+  reads: { incremental: true, prune: true },
 };

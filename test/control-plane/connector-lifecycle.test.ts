@@ -322,10 +322,9 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
     expect(types.jira.configSchema.properties).toHaveProperty('jql');
     expect(types.confluence.configSchema.properties).toHaveProperty('cql');
     // What each reader can do, so a client knows whether incremental syncs and prunes mean anything.
-    for (const type of ['github', 'jira', 'confluence', 'slack', 'notion', 'upload', 's3', 'postgresql']) {
-      expect(types[type], type).toMatchObject({ syncs: true, incremental: true, prune: true });
+    for (const type of Object.keys(types).filter((type) => type !== 'web_scraper')) {
+      expect(types[type], type).toMatchObject({ incremental: true, prune: true });
     }
-    expect(types.web_scraper).toMatchObject({ syncs: true, incremental: false, prune: false });
-    expect(types.salesforce).toMatchObject({ syncs: false, incremental: false, prune: false });
+    expect(types.web_scraper).toMatchObject({ incremental: false, prune: false });
   });
 });

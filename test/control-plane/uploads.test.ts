@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, createTestKey, type TestApp } from '../support/api.ts';
-import { startControlPlane, uniqueId, waitForSync, type ControlPlane } from '../support/control-plane.ts';
+import { startControlPlane, uniqueId, type ControlPlane, syncToEnd } from '../support/control-plane.ts';
 import { dialects } from '../support/databases.ts';
 import { countRows } from '../support/row-snapshot.ts';
 
@@ -143,9 +143,5 @@ describe.each(dialects)('uploaded files on %s', (dialect) => {
     return rows.map((row) => row.path);
   }
 
-  async function sync(connectorId: string, mode: 'full' | 'incremental') {
-    const started = await plane.request('POST', `/v1/connectors/${connectorId}/sync`, { body: { mode } });
-    expect(started.status).toBe(202);
-    return waitForSync(plane, connectorId, started.body.data.jobId);
-  }
+  const sync = (connectorId: string, mode: 'full' | 'incremental') => syncToEnd(plane, connectorId, mode);
 });

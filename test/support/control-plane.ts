@@ -79,6 +79,13 @@ export async function waitForSync(plane: ControlPlane, connectorId: string, jobI
   }, timeoutMs);
 }
 
+/** Starts a sync of the connector through the API (in `mode`, else as the API decides) and waits until it has ended. */
+export async function syncToEnd(plane: ControlPlane, connectorId: string, mode?: 'full' | 'incremental', timeoutMs = 60_000) {
+  const started = await plane.request('POST', `/v1/connectors/${connectorId}/sync`, mode ? { body: { mode } } : {});
+  if (started.status !== 202) throw new Error(`starting a sync answered ${started.status}: ${JSON.stringify(started.body)}`);
+  return waitForSync(plane, connectorId, started.body.data.jobId, timeoutMs);
+}
+
 export interface CreatedWorkspace {
   workspace: { id: string };
   adminKey: { key: string; id: string };

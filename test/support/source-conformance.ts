@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIds } from '../../domain/workflow-ids.ts';
-import { eventually, startControlPlane, waitForSync, type ControlPlane } from './control-plane.ts';
+import { eventually, startControlPlane, type ControlPlane, syncToEnd } from './control-plane.ts';
 import { dialects } from './databases.ts';
 import type { ExpectedDocument, ProviderChanges, SaasProvider, SourceScenario } from './providers/saas-provider.ts';
 
@@ -87,11 +87,7 @@ export function describeSourceConformance<Provider extends SaasProvider>(scenari
       await provider?.close();
     });
 
-    async function sync(id: string, mode: 'full' | 'incremental') {
-      const started = await plane.request('POST', `/v1/connectors/${id}/sync`, { body: { mode } });
-      expect(started.status, JSON.stringify(started.body)).toBe(202);
-      return waitForSync(plane, id, started.body.data.jobId, 90_000);
-    }
+    const sync = (id: string, mode: 'full' | 'incremental') => syncToEnd(plane, id, mode, 90_000);
 
     it('stores exactly the seeded documents, with their text, url and metadata, from a listing of three pages or more', async () => {
       connectorId = await createBoundConnector(plane, {

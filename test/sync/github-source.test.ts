@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIds } from '../../domain/workflow-ids.ts';
-import { eventually, startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
+import { eventually, startControlPlane, type ControlPlane, syncToEnd } from '../support/control-plane.ts';
 import { githubScenario, type SeededGithubProvider } from '../support/providers/github.ts';
 import { createBoundConnector, describeSourceConformance, storedDocuments } from '../support/source-conformance.ts';
 
@@ -28,11 +28,7 @@ describe('the GitHub source’s files, primary rate limit and prune', () => {
     await github?.close();
   });
 
-  async function sync(mode: 'full' | 'incremental') {
-    const started = await plane.request('POST', `/v1/connectors/${connectorId}/sync`, { body: { mode } });
-    expect(started.status, JSON.stringify(started.body)).toBe(202);
-    return waitForSync(plane, connectorId, started.body.data.jobId);
-  }
+  const sync = (mode: 'full' | 'incremental') => syncToEnd(plane, connectorId, mode);
 
   it('waits out GitHub’s primary rate limit until its reset', async () => {
     github.primaryRateLimitOnce();

@@ -146,8 +146,7 @@ describe('the Jira reader', () => {
 
 function openReader(provider: JiraProvider, config: Record<string, unknown>, since: string | null = null): Source {
   const credential = { kind: 'api_token' as const, secret: { token: provider.tokens.apiToken, email: provider.tokens.email } };
-  const source = jira.openSource?.(directReadContext(jiraConfigSchema.parse({ baseUrl: provider.url, ...config }), { credential, since }));
-  if (!source) throw new Error('the Jira connector has no reader');
+  const source = jira.openSource(directReadContext(jiraConfigSchema.parse({ baseUrl: provider.url, ...config }), { credential, since }));
   return source;
 }
 

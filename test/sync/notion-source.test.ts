@@ -114,8 +114,7 @@ describe('the Notion reader', () => {
   });
 
   function openReader(config: { rootPageIds?: string[] }, since: string | null = null): Source {
-    const source = notion.openSource?.(directReadContext(notionConfigSchema.parse({ apiUrl: provider.url, ...config }), { credential: credential(), since }));
-    if (!source) throw new Error('the Notion connector has no reader');
+    const source = notion.openSource(directReadContext(notionConfigSchema.parse({ apiUrl: provider.url, ...config }), { credential: credential(), since }));
     return source;
   }
 

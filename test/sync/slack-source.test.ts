@@ -159,8 +159,7 @@ describe('the Slack reader', () => {
     refreshCredential?: (refused: OpenedCredential) => Promise<OpenedCredential | undefined>,
   ): Source {
     const config = slackConfigSchema.parse({ apiUrl: provider.url, ...configInput });
-    const source = slack.openSource?.(directReadContext(config, { credential, since, ...(refreshCredential ? { refreshCredential } : {}) }));
-    if (!source) throw new Error('the Slack connector has no reader');
+    const source = slack.openSource(directReadContext(config, { credential, since, ...(refreshCredential ? { refreshCredential } : {}) }));
     return source;
   }
 });

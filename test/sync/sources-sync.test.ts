@@ -2,9 +2,9 @@ import { DeleteBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
-import { startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
+import { startControlPlane, type ControlPlane, syncToEnd } from '../support/control-plane.ts';
 import { startFakeSite } from '../support/fake-site.ts';
-import { sendJson, startLocalServer, type LocalServer } from '../support/http-server.ts';
+import type { LocalServer } from '../support/http-server.ts';
 import { startLocalS3, type LocalS3 } from '../support/s3-server.ts';
 
 describe.each(dialects)('syncing real sources on %s', (dialect) => {
@@ -26,11 +26,7 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
     await s3?.close();
   });
 
-  async function sync(connectorId: string, mode?: 'full' | 'incremental') {
-    const started = await plane.request('POST', `/v1/connectors/${connectorId}/sync`, mode ? { body: { mode } } : {});
-    expect(started.status, JSON.stringify(started.body)).toBe(202);
-    return waitForSync(plane, connectorId, started.body.data.jobId, 90_000);
-  }
+  const sync = (connectorId: string, mode?: 'full' | 'incremental') => syncToEnd(plane, connectorId, mode, 90_000);
 
   async function externalIds(collection: string): Promise<string[]> {
     const response = await plane.request('GET', `/v1/collections/${collection}/documents?limit=200`);
@@ -210,30 +206,5 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
     expect(job).toMatchObject({ status: 'failed', progress: { collected: 0 } });
     expect(job.error).toMatch(/S3 answered 404: NoSuchBucket/);
     expect(job.finishedAt).not.toBeNull();
-  });
-
-  it('fails a sync of a type without a reader with SourceUnavailable', async () => {
-    const salesforce = await startLocalServer((request, response) =>
-      request.path === '/services/data/v61.0/sobjects/Account/describe'
-        ? sendJson(response, 200, { name: 'Account', fields: [] })
-        : sendJson(response, 404, []),
-    );
-    try {
-      const created = await plane.request('POST', '/v1/connectors', {
-        body: {
-          name: 'Salesforce',
-          type: 'salesforce',
-          config: { instanceUrl: salesforce.url, objects: ['Account'], apiVersion: '61.0' },
-          credentials: { kind: 'oauth2', clientId: 'client', clientSecret: 'client-secret', accessToken: 'access-token-value' },
-        },
-      });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      expect(created.body.data.state, created.body.data.stateReason).toBe('connected');
-      const job = await sync(created.body.data.id);
-      expect(job).toMatchObject({ status: 'failed', progress: { collected: 0 } });
-      expect(job.error).toContain('Syncing salesforce connectors is not available yet');
-    } finally {
-      await salesforce.close();
-    }
   });
 });

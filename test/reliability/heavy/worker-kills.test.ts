@@ -15,8 +15,11 @@ import { writeTextFiles } from '../../support/fixtures.ts';
 import { connectTestClient, countRetriedSyncPages } from '../../support/temporal.ts';
 import { confluenceScenario } from '../../support/providers/confluence.ts';
 import { githubScenario } from '../../support/providers/github.ts';
+import { googleDriveScenario } from '../../support/providers/google-drive.ts';
 import { jiraScenario } from '../../support/providers/jira.ts';
+import { sharepointScenario } from '../../support/providers/microsoft-graph.ts';
 import { notionScenario } from '../../support/providers/notion.ts';
+import { salesforceScenario } from '../../support/providers/salesforce.ts';
 import { slackScenario } from '../../support/providers/slack.ts';
 import type { SaasProvider, SourceScenario } from '../../support/providers/saas-provider.ts';
 
@@ -30,7 +33,16 @@ const SITE_DELAY_MS = 10;
 const SAAS_LATENCY_MS = 250;
 /** Longer than the test waits before the kill: a request held this long is still unanswered when the worker dies. */
 const STALLED_MS = 60_000;
-const saasScenarios = [githubScenario, jiraScenario, confluenceScenario, slackScenario, notionScenario] as SourceScenario[];
+const saasScenarios = [
+  githubScenario,
+  jiraScenario,
+  confluenceScenario,
+  slackScenario,
+  notionScenario,
+  googleDriveScenario,
+  sharepointScenario,
+  salesforceScenario,
+] as SourceScenario[];
 /** A killed worker's page is retried once its 20 s heartbeat timeout passes; anything far beyond that is a stuck job. */
 const STALL_MS = 90_000;
 
