@@ -10,6 +10,7 @@ import * as skippedSanitizedCounters from './migrations/007_skipped_sanitized_co
 import * as boundedSearchVector from './migrations/008_bounded_search_vector.ts';
 import * as rateLimitedResumeAt from './migrations/009_rate_limited_resume_at.ts';
 import * as sourceCursors from './migrations/010_source_cursors.ts';
+import * as consentWithoutConnector from './migrations/011_consent_without_connector.ts';
 
 /** Migrations are listed in code so the bundle and every entry point carry the same set. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '008_bounded_search_vector': boundedSearchVector,
   '009_rate_limited_resume_at': rateLimitedResumeAt,
   '010_source_cursors': sourceCursors,
+  '011_consent_without_connector': consentWithoutConnector,
 };
 
 /** The names of the migrations this build carries, in the order they apply. */

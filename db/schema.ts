@@ -60,7 +60,8 @@ export interface CredentialsTable {
 export interface OAuthStatesTable {
   state: string;
   workspace_id: string;
-  connector_id: string;
+  /** Null for a consent that fills a credential before any connector exists. */
+  connector_id: string | null;
   credential_id: string;
   redirect_uri: string;
   sealed_verifier: JsonText;

@@ -113,6 +113,46 @@ describe.each(dialects)('OAuth2 consent and token refresh on %s', (dialect) => {
     expect(replay.body.error.message).toContain('Unknown, used or expired OAuth state');
   });
 
+  it('fills an OAuth client credential before any connector exists, ready for credentialId on create', async () => {
+    const issuer = provider.issuer.url as string;
+    const client = await plane.request('POST', '/v1/credentials', {
+      body: {
+        name: 'Drive app',
+        type: 'google_drive',
+        kind: 'oauth2',
+        secret: { clientId: 'tributary', clientSecret: 'client-secret-value', authorizationUrl: `${issuer}/authorize`, tokenUrl: `${issuer}/token` },
+      },
+    });
+    expect(client.status).toBe(201);
+    const credentialId: string = client.body.data.id;
+
+    const authorize = await plane.request('GET', `/v1/connectors/oauth/google_drive/authorize?credentialId=${credentialId}`);
+    expect(authorize.status, JSON.stringify(authorize.body)).toBe(200);
+    const redirect = await fetch(new URL(authorize.body.data.authUrl), { redirect: 'manual' });
+    const location = new URL(redirect.headers.get('location') ?? '');
+    const callback = await call(plane.app, 'POST', '/v1/connectors/oauth/google_drive/callback', {
+      body: { code: location.searchParams.get('code'), state: location.searchParams.get('state') },
+    });
+    expect(callback.status, JSON.stringify(callback.body)).toBe(200);
+    expect(callback.body.data).toMatchObject({ id: credentialId, type: 'google_drive', kind: 'oauth2' });
+    expect(JSON.stringify(callback.body)).not.toMatch(/client-secret-value|access_token/);
+    expect(validTokens.has((await storedSecret(credentialId)).accessToken ?? '')).toBe(true);
+
+    // The filled credential connects a connector at once: no consent is left to give.
+    const created = await plane.request('POST', '/v1/connectors', {
+      body: { name: 'Handbook', type: 'google_drive', config: { rootFileId: '1AbCdEfGhIjKlMnOp', apiUrl: drive.url }, credentialId },
+    });
+    expect(created.body.data, JSON.stringify(created.body)).toMatchObject({ state: 'connected', credentialId });
+
+    // Neither or both of connectorId and credentialId, another type's credential, or another workspace's: refused.
+    expect((await plane.request('GET', '/v1/connectors/oauth/google_drive/authorize')).status).toBe(400);
+    expect((await plane.request('GET', `/v1/connectors/oauth/google_drive/authorize?credentialId=${credentialId}&connectorId=x`)).status).toBe(400);
+    const wrongType = await plane.request('GET', `/v1/connectors/oauth/notion/authorize?credentialId=${credentialId}`);
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.error.message).toContain('is for google_drive, not notion');
+    expect((await plane.request('GET', '/v1/connectors/oauth/google_drive/authorize?credentialId=cred_missing')).status).toBe(404);
+  });
+
   it('completes consent from the browser redirect too, and refuses what the provider refused', async () => {
     const connector = await createDriveConnector();
     const { code, state } = await consent(connector.id);
