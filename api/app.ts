@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import { bearerAuth } from './auth.ts';
+import { apiKeyAuth, bearerScheme } from './auth.ts';
 import { createApiMetrics } from './metrics.ts';
 import type { AppDependencies } from '../application/dependencies.ts';
 import { AppError, validationError } from '../application/errors.ts';
@@ -62,7 +62,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     });
   const uploadPath = /^\/v1\/connectors\/[^/]+\/files$/;
   app.use('/v1/*', (c, next) => (c.req.method === 'POST' && uploadPath.test(c.req.path) ? limit(MAX_UPLOAD_BYTES)(c, next) : limit(MAX_BODY_BYTES)(c, next)));
-  app.use('/v1/*', bearerAuth(deps.db, publicOAuthPaths));
+  app.use('/v1/*', apiKeyAuth(deps.db, bearerScheme, publicOAuthPaths));
   app.use('/v1/*', refuseUnstorableText);
 
   registerGetConnectorTypes(app);

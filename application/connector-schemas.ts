@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { connectorDefinitions } from '../connectors/registry.ts';
-import { connectorNameSchema, connectorSchema as storedConnectorSchema } from '../domain/connector.ts';
+import { connectorChangeByPutSchema, connectorNameSchema, connectorSchema as storedConnectorSchema } from '../domain/connector.ts';
 import { resourceIdSchema } from '../domain/ids.ts';
+import { connectorStatuses } from '../domain/connector-status.ts';
 import { metadataSchema } from '../domain/metadata.ts';
 import { scheduleSchema } from '../domain/schedule.ts';
 
@@ -36,16 +37,37 @@ function connectorBody(variants: typeof bodyVariants) {
   });
 }
 
-/** Body of `PUT /v1/connectors/{id}`: the id comes from the path. */
-export const putConnectorBodySchema = connectorBody(bodyVariants).meta({ id: 'ConnectorSpec' });
+/** A connector's full definition: the id comes from the path, or is generated. */
+export type ConnectorSpec = z.infer<(typeof bodyVariants)[number]>;
 
-export type ConnectorSpec = z.infer<typeof putConnectorBodySchema>;
+/**
+ * Body of `PUT /v1/connectors/{id}`: a full definition (with `type`) creates the connector or
+ * replaces its definition; without `type`, the given fields of the existing connector change.
+ */
+export const putConnectorBodySchema = z
+  .discriminatedUnion('type', [...bodyVariants, connectorChangeByPutSchema] as unknown as [(typeof bodyVariants)[number], ...typeof bodyVariants], {
+    error: (issue) => (issue.code === 'invalid_union' ? `unknown connector type; expected one of: ${knownTypes.join(', ')}` : undefined),
+  })
+  .meta({ id: 'PutConnector' }) as unknown as z.ZodType<PutConnectorBody>;
+
+export type PutConnectorBody = ConnectorSpec | z.infer<typeof connectorChangeByPutSchema>;
 export type CreateConnectorBody = ConnectorSpec & { id?: string };
 
 /** Body of `POST /v1/connectors`: an optional client id, or one is generated. */
 export const createConnectorBodySchema = connectorBody(
   bodyVariants.map((variant) => variant.extend({ id: resourceIdSchema.optional() })) as unknown as typeof bodyVariants,
-).meta({ id: 'CreateConnector' }) as unknown as z.ZodType<CreateConnectorBody, z.input<typeof putConnectorBodySchema> & { id?: string }>;
+).meta({ id: 'CreateConnector' }) as unknown as z.ZodType<CreateConnectorBody, z.input<(typeof bodyVariants)[number]> & { id?: string }>;
 
-/** A connector as the API answers it: its type one of the registered source types. */
-export const connectorSchema = storedConnectorSchema.extend({ type: z.enum(knownTypes as [string, ...string[]]) }).meta({ id: 'Connector' });
+/** A connector as the API answers it: its type one of the registered source types, with its status and last sync (seed 001). */
+export const connectorSchema = storedConnectorSchema
+  .extend({
+    type: z.enum(knownTypes as [string, ...string[]]),
+    status: z.enum(connectorStatuses).meta({
+      description:
+        '`active` while it syncs as configured, `paused`, `pending` until it can sync (being created, waiting for a credential or its configuration), `error` when it lost access or its last sync failed, `deleting`.',
+    }),
+    lastSync: z.iso.datetime().nullable().meta({ description: 'When its last sync ended, whatever the outcome; null before the first.' }),
+  })
+  .meta({ id: 'Connector' });
+
+export type PresentedConnector = z.infer<typeof connectorSchema>;

@@ -2,13 +2,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { shownConnectorId } from '../domain/connector-ids.ts';
 import { findWorkspaceConnector } from '../db/repositories/connectors.ts';
 import type { Connector } from '../domain/connector.ts';
-import type { ConnectorSpec } from './connector-schemas.ts';
+import type { ConnectorSpec, PutConnectorBody } from './connector-schemas.ts';
 import { assertConfigAccepted, assertSchedulesAccepted, creationCredential } from './connector-input.ts';
 import { newConnector, runConnectorCreation } from './create-connector.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { AppError } from './errors.ts';
 import { runCredentialBinding } from './bind-credential.ts';
-import { runConnectorUpdate } from './update-connector.ts';
+import { runConnectorUpdate, updateConnector } from './update-connector.ts';
 
 const definitionFields = ['name', 'description', 'collection', 'config', 'metadata', 'schedule', 'pruneSchedule'] as const;
 
@@ -16,12 +16,26 @@ const definitionFields = ['name', 'description', 'collection', 'config', 'metada
  * Creates the connector under a client-chosen id (201) or replaces its definition (200), as
  * Elastic's `PUT _connector/<id>` does; a replay answers 200 with the connector unchanged. On an
  * existing connector a new `credentialId` is checked and bound; inline `credentials` are refused.
+ * A body without `type` changes the given fields of the existing connector, as seed 001's update does.
  */
 export async function putConnector(
   deps: AppDependencies,
   workspaceId: string,
   id: string,
-  body: ConnectorSpec & { credentialId?: string | undefined; credentials?: Record<string, unknown> | undefined },
+  body: PutConnectorBody,
+): Promise<{ status: 200 | 201 | 202; connector: Connector }> {
+  if (body.type === undefined) {
+    const { type: _absent, ...change } = body;
+    return updateConnector(deps, workspaceId, id, change);
+  }
+  return putDefinition(deps, workspaceId, id, body);
+}
+
+async function putDefinition(
+  deps: AppDependencies,
+  workspaceId: string,
+  id: string,
+  body: ConnectorSpec,
 ): Promise<{ status: 200 | 201 | 202; connector: Connector }> {
   const { credentialId, credentials, ...spec } = body;
   const now = deps.now();

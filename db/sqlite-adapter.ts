@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
@@ -36,7 +36,12 @@ export function openSqlite(filename: string): SqliteDatabase {
 function restrictToOwner(filename: string): void {
   closeSync(openSync(filename, 'a', 0o600));
   for (const file of [filename, `${filename}-wal`, `${filename}-shm`]) {
-    if (existsSync(file)) chmodSync(file, 0o600);
+    try {
+      chmodSync(file, 0o600);
+    } catch (error) {
+      // Another process closing the database removes its -wal and -shm files at any moment.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 }
 

@@ -38,7 +38,7 @@ describe('OpenAPI document and docs', () => {
   it('documents the connector schemas, errors and bearer auth', async () => {
     const { body: document } = await call(app, 'GET', '/openapi.json');
     expect(Object.keys(document.components.schemas)).toEqual(
-      expect.arrayContaining(['Connector', 'CreateConnector', 'ConnectorSpec', 'Schedule', 'Metadata', 'Error', 'WebScraperConfig']),
+      expect.arrayContaining(['Connector', 'CreateConnector', 'PutConnector', 'Schedule', 'Metadata', 'Error', 'WebScraperConfig']),
     );
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(document.paths['/v1/connectors'].post.responses).toHaveProperty('400');

@@ -22,6 +22,6 @@ const route = createRoute({
 export function registerGetConnector(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
     const connector = await requireConnector(deps, c.get('principal').workspaceId, c.req.valid('param').id);
-    return c.json({ data: presentConnector(deps, connector) }, 200);
+    return c.json({ data: await presentConnector(deps, connector) }, 200);
   });
 }

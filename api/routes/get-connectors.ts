@@ -5,7 +5,7 @@ import { connectorStates } from '../../domain/connector-state.ts';
 import type { AppDependencies } from '../../application/dependencies.ts';
 import { listQuerySchema, pageEnvelope } from '../list-query.ts';
 import { bearerSecurity, errorResponses } from '../openapi-schemas.ts';
-import { presentConnector } from '../present-connector.ts';
+import { presentConnectors } from '../present-connector.ts';
 import type { AppEnv } from '../principal.ts';
 
 const route = createRoute({
@@ -30,6 +30,6 @@ const route = createRoute({
 export function registerGetConnectors(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
     const page = await listWorkspaceConnectors(deps, c.get('principal').workspaceId, c.req.valid('query'));
-    return c.json({ data: page.items.map((connector) => presentConnector(deps, connector)), nextCursor: page.nextCursor }, 200);
+    return c.json({ data: await presentConnectors(deps, page.items), nextCursor: page.nextCursor }, 200);
   });
 }

@@ -28,6 +28,6 @@ const route = createRoute({
 export function registerPatchConnector(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
     const outcome = await updateConnector(deps, c.get('principal').workspaceId, c.req.valid('param').id, c.req.valid('json'));
-    return c.json({ data: presentConnector(deps, outcome.connector) }, outcome.status);
+    return c.json({ data: await presentConnector(deps, outcome.connector) }, outcome.status);
   });
 }

@@ -30,7 +30,7 @@ export function registerPauseResume(app: OpenAPIHono<AppEnv>, deps: AppDependenc
   for (const action of ['pause', 'resume'] as const) {
     app.openapi(route(action), async (c) => {
       const outcome = await useCases[action](deps, c.get('principal').workspaceId, c.req.valid('param').id);
-      return c.json({ data: presentConnector(deps, outcome.connector) }, outcome.status);
+      return c.json({ data: await presentConnector(deps, outcome.connector) }, outcome.status);
     });
   }
 }

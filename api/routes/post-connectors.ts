@@ -44,6 +44,6 @@ const route = createRoute({
 export function registerPostConnectors(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
     const outcome = await createConnector(deps, c.get('principal').workspaceId, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
-    return c.json({ data: presentConnector(deps, outcome.connector) }, outcome.status);
+    return c.json({ data: await presentConnector(deps, outcome.connector) }, outcome.status);
   });
 }

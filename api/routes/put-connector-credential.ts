@@ -24,6 +24,6 @@ const route = createRoute({
 export function registerBindCredential(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
     const { id, credentialId } = c.req.valid('param');
-    return c.json({ data: presentConnector(deps, await bindCredential(deps, c.get('principal').workspaceId, id, credentialId)) }, 200);
+    return c.json({ data: await presentConnector(deps, await bindCredential(deps, c.get('principal').workspaceId, id, credentialId)) }, 200);
   });
 }

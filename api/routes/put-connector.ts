@@ -11,9 +11,9 @@ const route = createRoute({
   method: 'put',
   path: '/v1/connectors/{id}',
   tags: ['Connectors'],
-  summary: 'Create a connector with a client-chosen id, or replace it',
+  summary: 'Create a connector with a client-chosen id, replace it, or change some of its fields',
   description:
-    'Creates the connector (201) or replaces its definition (200), as Elastic’s `PUT _connector/<id>` does. Replaying the same request answers 200 with the same connector. The type of an existing connector cannot change.',
+    'With `type`, creates the connector (201) or replaces its definition (200), as Elastic’s `PUT _connector/<id>` does; replaying the same request answers 200 with the same connector, and the type of an existing connector cannot change. Without `type`, changes the given fields of the existing connector (seed 001’s update: `config` is merged into its config), as PATCH does.',
   security: bearerSecurity,
   request: {
     params: z.object({ id: resourceIdSchema }),
@@ -30,6 +30,6 @@ const route = createRoute({
 export function registerPutConnector(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
     const outcome = await putConnector(deps, c.get('principal').workspaceId, c.req.valid('param').id, c.req.valid('json'));
-    return c.json({ data: presentConnector(deps, outcome.connector) }, outcome.status);
+    return c.json({ data: await presentConnector(deps, outcome.connector) }, outcome.status);
   });
 }

@@ -182,6 +182,29 @@ async function lastSucceededSync(db: Executor, connectorId: string) {
     .executeTakeFirst();
 }
 
+/** The last finished sync (not prune) of each connector: when it ended and how. */
+export async function lastFinishedSyncs(db: Executor, connectorIds: string[]): Promise<Map<string, { status: SyncStatus; finishedAt: string }>> {
+  if (connectorIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('sync_jobs as job')
+    .select(['job.connector_id', 'job.status', 'job.finished_at'])
+    .where('job.connector_id', 'in', connectorIds)
+    .where('job.kind', '=', 'sync')
+    .where((eb) =>
+      eb(
+        'job.finished_at',
+        '=',
+        eb
+          .selectFrom('sync_jobs as later')
+          .select((inner) => inner.fn.max('later.finished_at').as('latest'))
+          .whereRef('later.connector_id', '=', 'job.connector_id')
+          .where('later.kind', '=', 'sync'),
+      ),
+    )
+    .execute();
+  return new Map(rows.map((row) => [row.connector_id, { status: row.status as SyncStatus, finishedAt: row.finished_at as string }]));
+}
+
 export async function listSyncJobs(
   db: Executor,
   connectorId: string,

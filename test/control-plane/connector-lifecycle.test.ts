@@ -86,6 +86,30 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
     await expect(scheduleOf(id, 'prune')).rejects.toThrow(/not found/i);
   });
 
+  it('changes the given fields of an existing connector on a PUT without type, as seed 001’s update does', async () => {
+    const id = uniqueId('putchange');
+    expect((await plane.request('PUT', `/v1/connectors/${id}`, { body: web() })).status).toBe(201);
+    // Seed 001's update body: a name, and one field of the config.
+    const changed = await plane.request('PUT', `/v1/connectors/${id}`, { body: { name: 'Updated Name', config: { maxPages: 20 } } });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.data).toMatchObject({ name: 'Updated Name', config: { url: 'https://docs.example.com/', extractionType: 'single', maxPages: 20 } });
+    expect((await plane.request('GET', `/v1/connectors/${id}`)).body.data).toMatchObject({ name: 'Updated Name', version: changed.body.data.version });
+
+    // A full definition still replaces, and its replay changes nothing.
+    const replaced = await plane.request('PUT', `/v1/connectors/${id}`, { body: web() });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.data.config).not.toHaveProperty('maxPages');
+    const replay = await plane.request('PUT', `/v1/connectors/${id}`, { body: web() });
+    expect(replay.body.data.version).toBe(replaced.body.data.version);
+
+    const bad = await plane.request('PUT', `/v1/connectors/${id}`, { body: { config: { extractionType: 'everything' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('config.extractionType');
+    const missing = await plane.request('PUT', '/v1/connectors/no-such-connector', { body: { name: 'Updated Name' } });
+    expect(missing.status).toBe(404);
+    expect((await plane.request('GET', '/v1/connectors/no-such-connector')).status).toBe(404);
+  });
+
   it('refuses a bad patch and changes nothing', async () => {
     const id = uniqueId('badpatch');
     await plane.request('PUT', `/v1/connectors/${id}`, { body: web() });

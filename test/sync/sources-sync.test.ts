@@ -58,6 +58,30 @@ describe.each(dialects)('syncing real sources on %s', (dialect) => {
     expect(await externalIds(single.body.data.id)).toEqual([`${site.url}/a`]);
   });
 
+  it('shows each connector’s status and when its last sync ended, as seed 001 lists them', async () => {
+    const created = await plane.request('POST', '/v1/connectors', {
+      body: { name: 'Status', type: 'web_scraper', config: { url: `${site.url}/a`, extractionType: 'single' } },
+    });
+    expect(created.body.data).toMatchObject({ state: 'connected', status: 'active', lastSync: null });
+    const id: string = created.body.data.id;
+    const listed = async () => {
+      const page = await plane.request('GET', '/v1/connectors?limit=200');
+      return page.body.data.find((connector: { id: string }) => connector.id === id);
+    };
+
+    const succeeded = await sync(id);
+    expect(await listed()).toMatchObject({ status: 'active', lastSync: succeeded.finishedAt });
+
+    // The page is gone: the sync fails, and the connector says so until one succeeds again.
+    await plane.request('PATCH', `/v1/connectors/${id}`, { body: { config: { url: `${site.url}/missing-page` } } });
+    const failed = await sync(id);
+    expect(failed.status).toBe('failed');
+    expect((await plane.request('GET', `/v1/connectors/${id}`)).body.data).toMatchObject({ state: 'connected', status: 'error', lastSync: failed.finishedAt });
+
+    await plane.request('POST', `/v1/connectors/${id}/pause`);
+    expect(await listed()).toMatchObject({ state: 'paused', status: 'paused', lastSync: failed.finishedAt });
+  });
+
   it('reads a PostgreSQL table, incrementally by its updated-at column, and removes deleted rows on a full sync', async () => {
     const client = new pg.Client({ connectionString: source.url });
     await client.connect();
