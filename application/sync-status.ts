@@ -1,8 +1,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { findWorkspaceSyncJobRow, listSyncJobs, toSyncJob } from '../db/repositories/sync-jobs.ts';
+import { findSyncJobRow, findWorkspaceSyncJobRow, listSyncJobs, toSyncJob } from '../db/repositories/sync-jobs.ts';
 import { decodeCursor, encodeCursor, type Page } from '../db/repositories/pagination.ts';
 import { listSyncFailures } from '../db/repositories/sync-failures.ts';
 import type { SyncJobRow } from '../db/schema.ts';
+import { publicConnectorId } from '../domain/connector-ids.ts';
+import type { Connector } from '../domain/connector.ts';
 import { activeSyncStatuses, type SyncFailureItem, type SyncJob, type SyncStatus } from '../domain/sync-job.ts';
 import { progressQuery } from '../workflows/sync-connector.ts';
 import { requireConnector } from './connector-lookup.ts';
@@ -69,6 +71,11 @@ export async function liveSyncJob(deps: AppDependencies, row: SyncJobRow): Promi
     );
     if (!progress || progress.jobId !== row.id) return stored;
     const { jobId: _jobId, status, phase, mode, startedAt: _startedAt, updatedAt, total, percent, etaSeconds, ...counters } = progress;
+    // The workflow tells of an ending only once the row holds it, so the row read before the query is stale.
+    if (!activeSyncStatuses.includes(status)) {
+      const ended = await findSyncJobRow(deps.db, row.id);
+      return ended ? toSyncJob(ended, deps.now()) : stored;
+    }
     // The row may know of a cancel the workflow has not yet acted on.
     const effective: SyncStatus = stored.status === 'canceling' && status === 'running' ? 'canceling' : status;
     // A rate-limited page waits in its activity's retry, where the workflow cannot see it: the row tells.
@@ -98,4 +105,14 @@ function failuresCursorSeq(cursor: string, jobId: string): number {
     throw new AppError('invalid_request', `Invalid query: cursor: ${message}`, { issues: [{ path: ['cursor'], message, code: 'custom' }] });
   }
   return position;
+}
+
+/**
+ * The connector of a sync job named by its id alone, as Elastic's sync job API names it; another
+ * workspace's job does not exist for the caller.
+ */
+export async function connectorOfSyncJob(deps: AppDependencies, workspaceId: string, jobId: string): Promise<Connector> {
+  const row = await findSyncJobRow(deps.db, jobId);
+  if (row?.workspace_id !== workspaceId) throw new AppError('not_found', `Sync job ${jobId} not found`);
+  return requireConnector(deps, workspaceId, publicConnectorId(workspaceId, row.connector_id));
 }
