@@ -2,11 +2,10 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
 import { workflowIds } from '../domain/workflow-ids.ts';
-import { freePort } from '../tools/ports.ts';
 import { call, createTestApp, createTestKey, type TestApp } from './support/api.ts';
 import { eventually, uniqueId } from './support/control-plane.ts';
 import { createTestDatabase, dialects, type TestDatabase } from './support/databases.ts';
-import { connectTestClient, startTestWorker, type TestWorker } from './support/temporal.ts';
+import { connectTestClient, startDevServerOnFreePorts, startTestWorker, type TestWorker } from './support/temporal.ts';
 import { createForeignSchedule } from './support/fixtures.ts';
 
 describe.each(dialects)('connector creation on %s', (dialect) => {
@@ -28,8 +27,7 @@ describe.each(dialects)('connector creation on %s', (dialect) => {
     client = await connectTestClient();
     worker = await startTestWorker({ db: database.db, client });
     app = createTestApp({ db: database.db, client, taskQueue: worker.taskQueue });
-    schedulePorts = { port: await freePort(), uiPort: await freePort() };
-    scheduleServer = await startScheduleServer();
+    ({ server: scheduleServer, ports: schedulePorts } = await startDevServerOnFreePorts());
     // Without the SDK's gRPC retries, a call to the stopped server fails at once instead of after ~20 s.
     scheduleClient = new Client({ connection: await Connection.connect({ address: scheduleServer.address, interceptors: [] }), namespace: 'default' });
     scheduleWorker = await startTestWorker({ db: database.db, client: scheduleClient });

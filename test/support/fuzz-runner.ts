@@ -208,8 +208,16 @@ export class RouteFuzzer {
     throw new Error(`connector ${id}, created by the fuzz, was not deleted within 10 s`);
   }
 
-  /** The rows once an accepted write's tail (a workflow finishing after the response) has stopped moving. */
+  /**
+   * The rows once an accepted write's tail (a workflow finishing after the response) has stopped
+   * moving: a sync it started has ended, and the rows stayed still twice in a row.
+   */
   private async settled(): Promise<RowSnapshot> {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const active = await this.target.db.selectFrom('sync_jobs').select('id').where('status', 'in', ['queued', 'running', 'canceling']).executeTakeFirst();
+      if (!active) break;
+      await delay(50);
+    }
     let last = await snapshotRows(this.target.db);
     for (let quiet = 0, attempt = 0; quiet < 2 && attempt < 50; attempt += 1) {
       await delay(50);

@@ -33,6 +33,23 @@ export async function connectTestClient(address: string = inject('temporalAddres
   });
 }
 
+/**
+ * A dev server of the test's own on ports free at the time. Another process may take a port between
+ * the look and the bind (dev servers started by other test files bind several at once), so a start
+ * that loses its port is tried again on new ones.
+ */
+export async function startDevServerOnFreePorts(options: { stateDir?: string } = {}): Promise<{ server: DevServer; ports: { port: number; uiPort: number } }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const ports = { port: await freePort(), uiPort: await freePort() };
+    try {
+      const server = await startDevServer({ cliPath: inject('temporalCliPath'), ...ports, namespace: 'default', readyTimeoutMs: 120_000, ...options });
+      return { server, ports };
+    } catch (error) {
+      if (attempt >= 3 || !/address already in use/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
 /** A dev server of the test's own, stopped and started again on the same ports and state, as a restart would. */
 export interface OwnTemporalServer {
   readonly address: string;
@@ -44,9 +61,9 @@ export interface OwnTemporalServer {
 
 export async function startOwnTemporalServer(label: string): Promise<OwnTemporalServer> {
   const stateDir = mkdtempSync(path.join(tmpdir(), `tributary-${label}-`));
-  const ports = { port: await freePort(), uiPort: await freePort() };
-  const start = () => startDevServer({ cliPath: inject('temporalCliPath'), ...ports, namespace: 'default', stateDir, readyTimeoutMs: 120_000 });
-  let server: DevServer | undefined = await start();
+  const first = await startDevServerOnFreePorts({ stateDir });
+  const start = () => startDevServer({ cliPath: inject('temporalCliPath'), ...first.ports, namespace: 'default', stateDir, readyTimeoutMs: 120_000 });
+  let server: DevServer | undefined = first.server;
   return {
     address: server.address,
     async stop() {
