@@ -13,6 +13,8 @@ import { asConnectorFailure, failureTypes, nonRetryable } from './failures.ts';
 /** A credential created inline with a connector, already sealed by the API: no plaintext enters history. */
 export type SealedCredentialRow = Omit<NewCredentialRow, 'refresh_locked_until'>;
 
+const statesKeptByBinding: readonly ConnectorState[] = ['paused', 'creating', 'needs_configuration'];
+
 export function createCredentialActivities(deps: ActivityDependencies) {
   const { db, now, policy, fetch } = deps;
 
@@ -39,6 +41,8 @@ export function createCredentialActivities(deps: ActivityDependencies) {
       if (row.type !== connector.type || !definition.credentialKinds.includes(row.kind as never)) {
         return { ok: false, reason: `Credential ${row.id} is a ${row.kind} credential for ${row.type}, not one ${connector.type} accepts` };
       }
+      // Without a config there is nothing to check against: the check runs once the config is set.
+      if (connector.state === 'needs_configuration' && Object.keys(connector.config).length === 0) return { ok: true };
       let credential;
       if (row.kind === 'oauth2') {
         const opened = openCredentialRow(deps.cipher, row).secret as { accessToken?: string; refreshToken?: string };
@@ -52,14 +56,17 @@ export function createCredentialActivities(deps: ActivityDependencies) {
       return definition.check({ config: connector.config, credential, fetch, policy });
     },
 
-    /** Binds the credential; an `auth_required` or `disconnected` connector becomes `connected`, a paused one stays paused. */
+    /**
+     * Binds the credential; an `auth_required` or `disconnected` connector becomes `connected`. A paused
+     * one stays paused, one being created is settled by its creation, one without its config keeps waiting for it.
+     */
     async bindConnectorCredential(input: { connectorId: string; credentialId: string }): Promise<{ previous: Connector; current: Connector }> {
       try {
         return await changeConnector(
           db,
           input.connectorId,
           (connector) => {
-            const state: ConnectorState = connector.state === 'paused' ? 'paused' : 'connected';
+            const state: ConnectorState = statesKeptByBinding.includes(connector.state) ? connector.state : 'connected';
             if (connector.state !== state) assertTransition(connector.state, state);
             return { credentialId: input.credentialId, state, stateReason: null };
           },

@@ -24,6 +24,15 @@ export async function assertConfigAccepted(deps: AppDependencies, type: string, 
   if (issue) throw invalidInput(issue.path, issue.message);
 }
 
+/**
+ * Whether a connector still lacks the config its type requires: created without one (as Elastic's
+ * `PUT _connector/<id>` is), it waits in `needs_configuration` instead of being refused.
+ */
+export function needsConfiguration(connector: Pick<Connector, 'type' | 'config'>): boolean {
+  if (Object.keys(connector.config).length > 0) return false;
+  return findConnectorDefinition(connector.type)?.configSchema.safeParse({}).success === false;
+}
+
 /** The credential a creation request names: an existing one of the workspace, or an inline secret sealed here. */
 export async function creationCredential(
   deps: AppDependencies,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SealedCredentialRow } from '../activities/credential-activities.ts';
 import { failureTypes } from '../activities/failures.ts';
-import { needsCredential } from '../connectors/registry.ts';
+import { findConnectorDefinition, needsCredential } from '../connectors/registry.ts';
 import { deleteConnectorIfUnchanged, findConnector, findWorkspaceConnector, insertConnectorIfAbsent } from '../db/repositories/connectors.ts';
 import { publicConnectorId, shownConnectorId, storedConnectorId } from '../domain/connector-ids.ts';
 import type { Connector } from '../domain/connector.ts';
@@ -10,7 +10,7 @@ import { newId } from '../domain/ids.ts';
 import { workflowIds } from '../domain/workflow-ids.ts';
 import { isTemporalUnreachable } from '../temporal/unreachable.ts';
 import { createConnector as createConnectorWorkflow } from '../workflows/create-connector.ts';
-import { assertConfigAccepted, assertSchedulesAccepted, creationCredential } from './connector-input.ts';
+import { assertConfigAccepted, assertSchedulesAccepted, creationCredential, needsConfiguration } from './connector-input.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { AppError } from './errors.ts';
 import { runConnectorWorkflow } from './run-connector-workflow.ts';
@@ -19,6 +19,9 @@ import { runConnectorWorkflow } from './run-connector-workflow.ts';
 export type CreationOutcome = { status: 200 | 201 | 202; connector: Connector };
 
 type CreationCredential = { credentialId?: string; inlineCredential?: SealedCredentialRow };
+
+/** A spec whose config may come later: without one, a type that requires one waits in `needs_configuration`. */
+export type ConnectorDraft = Omit<ConnectorSpec, 'config'> & { config?: Record<string, unknown> | undefined };
 
 /**
  * Creates a connector (seed 001's `POST /v1/connectors`): validates what the schema cannot, then
@@ -29,7 +32,7 @@ type CreationCredential = { credentialId?: string; inlineCredential?: SealedCred
 export async function createConnector(
   deps: AppDependencies,
   workspaceId: string,
-  body: CreateConnectorBody,
+  body: CreateConnectorBody | (ConnectorDraft & Pick<CreateConnectorBody, 'id' | 'credentialId' | 'credentials'>),
   idempotencyKey?: string,
 ): Promise<CreationOutcome> {
   const { id: requestedId, credentialId, credentials, ...spec } = body;
@@ -42,7 +45,7 @@ export async function createConnector(
   }
   const now = deps.now();
   assertSchedulesAccepted(spec, now);
-  await assertConfigAccepted(deps, spec.type, spec.config);
+  await assertConfigAccepted(deps, spec.type, initialConfig(spec));
   if (requestedId && (await findWorkspaceConnector(deps.db, workspaceId, requestedId))) {
     throw new AppError('conflict', `A connector with id ${requestedId} already exists`);
   }
@@ -60,7 +63,7 @@ function idempotentConnectorId(workspaceId: string, idempotencyKey: string): str
 }
 
 /** The connector a spec describes under its stored id, before anything is written. */
-export function newConnector(id: string, workspaceId: string, spec: ConnectorSpec, now: Date): Connector {
+export function newConnector(id: string, workspaceId: string, spec: ConnectorDraft, now: Date): Connector {
   const at = now.toISOString();
   return {
     id,
@@ -69,7 +72,7 @@ export function newConnector(id: string, workspaceId: string, spec: ConnectorSpe
     description: spec.description ?? null,
     type: spec.type,
     collection: spec.collection ?? publicConnectorId(workspaceId, id),
-    config: spec.config as Record<string, unknown>,
+    config: initialConfig(spec),
     metadata: spec.metadata,
     schedule: spec.schedule,
     pruneSchedule: spec.pruneSchedule ?? null,
@@ -80,6 +83,13 @@ export function newConnector(id: string, workspaceId: string, spec: ConnectorSpe
     version: 1,
     updatedAt: at,
   };
+}
+
+/** The config as given; without one, the type's defaults, or `{}` for a type that cannot do without one. */
+function initialConfig(spec: ConnectorDraft): Record<string, unknown> {
+  if (spec.config) return spec.config;
+  const defaults = findConnectorDefinition(spec.type)?.configSchema.safeParse({});
+  return defaults?.success ? (defaults.data as Record<string, unknown>) : {};
 }
 
 /**
@@ -135,7 +145,7 @@ function runCreationWorkflow(deps: AppDependencies, connector: Connector, creden
   return runConnectorWorkflow(deps, {
     workflow: createConnectorWorkflow,
     workflowId: workflowIds.createConnector(connector.id),
-    args: [{ connector, ...credential, needsCredential: needsCredential(connector.type) }],
+    args: [{ connector, ...credential, needsCredential: needsCredential(connector.type), needsConfiguration: needsConfiguration(connector) }],
     connector,
     summary: `Create ${connector.type} connector "${connector.name}" (${connector.id})`,
     onConflict: 'join',

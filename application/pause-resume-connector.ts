@@ -12,9 +12,17 @@ export type StateChangeOutcome = { status: 200 | 202; connector: Connector };
 
 const failure = (_type: string | undefined, message: string) => new AppError('schedule_update_failed', message);
 
+/** A connector waiting for its configuration has nothing to pause or resume: its schedules wait with it. */
+function assertConfigured(connector: Connector): void {
+  if (connector.state === 'needs_configuration') {
+    throw new AppError('conflict', `Connector ${connector.id} waits for its configuration; set its config first, then it can be paused or resumed`);
+  }
+}
+
 /** Pauses the connector and its schedules, after any change of it already under way. */
 export async function pauseConnector(deps: AppDependencies, workspaceId: string, id: string): Promise<StateChangeOutcome> {
   const connector = await requireLiveConnector(deps, workspaceId, id);
+  assertConfigured(connector);
   const outcome = await runConnectorWorkflow(deps, {
     workflow: pauseWorkflow,
     workflowId: workflowIds.connectorChange(connector.id),
@@ -30,6 +38,7 @@ export async function pauseConnector(deps: AppDependencies, workspaceId: string,
 /** Resumes the connector and its schedules, or leaves it `auth_required` while it lacks a credential. */
 export async function resumeConnector(deps: AppDependencies, workspaceId: string, id: string): Promise<StateChangeOutcome> {
   const connector = await requireLiveConnector(deps, workspaceId, id);
+  assertConfigured(connector);
   const outcome = await runConnectorWorkflow(deps, {
     workflow: resumeWorkflow,
     workflowId: workflowIds.connectorChange(connector.id),

@@ -1,4 +1,4 @@
-import { findConnectorDefinition } from '../connectors/registry.ts';
+import { findConnectorDefinition, needsCredential } from '../connectors/registry.ts';
 import type { Connector, ConnectorChanges, PatchConnectorBody } from '../domain/connector.ts';
 import { workflowIds } from '../domain/workflow-ids.ts';
 import { updateConnector as updateConnectorWorkflow } from '../workflows/update-connector.ts';
@@ -11,7 +11,10 @@ import { runConnectorWorkflow } from './run-connector-workflow.ts';
 /** 200 once the update workflow finished; 202 with the connector as it will be otherwise. */
 export type UpdateOutcome = { status: 200 | 202; connector: Connector };
 
-/** Changes a connector (`PATCH`): `config` is merged into the current one and validated by its type. */
+/**
+ * Changes a connector (`PATCH`): `config` is merged into the current one and validated by its type.
+ * Setting the config of a connector in `needs_configuration` checks it and connects it.
+ */
 export async function updateConnector(deps: AppDependencies, workspaceId: string, id: string, patch: PatchConnectorBody): Promise<UpdateOutcome> {
   const connector = await requireLiveConnector(deps, workspaceId, id);
   assertSchedulesAccepted(patch, deps.now());
@@ -37,7 +40,7 @@ export async function runConnectorUpdate(deps: AppDependencies, connector: Conne
   const outcome = await runConnectorWorkflow(deps, {
     workflow: updateConnectorWorkflow,
     workflowId: workflowIds.connectorChange(connector.id),
-    args: [{ connectorId: connector.id, changes }],
+    args: [{ connectorId: connector.id, changes, needsCredential: needsCredential(connector.type) }],
     connector,
     summary: `Update connector "${connector.name}" (${connector.id}): ${Object.keys(changes).join(', ')}`,
     onConflict: 'wait',

@@ -1,9 +1,14 @@
-/** Connector lifecycle; a transition not listed here is refused. */
-export const connectorStates = ['creating', 'auth_required', 'connected', 'paused', 'disconnected', 'deleting'] as const;
+/**
+ * Connector lifecycle; a transition not listed here is refused. `needs_configuration`: created
+ * without the config its type requires (Elastic's connector before `_configuration`); it neither
+ * checks nor syncs until its config is set.
+ */
+export const connectorStates = ['creating', 'needs_configuration', 'auth_required', 'connected', 'paused', 'disconnected', 'deleting'] as const;
 export type ConnectorState = (typeof connectorStates)[number];
 
 export const connectorTransitions = {
-  creating: ['auth_required', 'connected', 'deleting'],
+  creating: ['needs_configuration', 'auth_required', 'connected', 'deleting'],
+  needs_configuration: ['connected', 'auth_required', 'deleting'],
   auth_required: ['connected', 'paused', 'disconnected', 'deleting'],
   connected: ['auth_required', 'paused', 'disconnected', 'deleting'],
   paused: ['connected', 'auth_required', 'disconnected', 'deleting'],

@@ -17,12 +17,17 @@ export interface CreateConnectorInput {
   inlineCredential?: SealedCredentialRow;
   /** Whether the source type needs a credential before it can sync. */
   needsCredential: boolean;
+  /**
+   * Created without the config its type requires: stored in `needs_configuration`, unchecked, its
+   * schedules paused, until an update sets the config. Absent in runs started before this existed.
+   */
+  needsConfiguration?: boolean;
 }
 
 /**
  * Claims the connector row the API wrote, stores and binds its credential, checks the connection,
  * creates its Temporal Schedules (paused while auth is required) and marks it connected or
- * auth_required. If a schedule cannot be created, deletes everything it created and fails with the reason.
+ * auth_required; one that still lacks its config is not checked and waits in needs_configuration. If a schedule cannot be created, deletes everything it created and fails with the reason.
  */
 export async function createConnector(input: CreateConnectorInput): Promise<Connector> {
   const { connector } = input;
@@ -39,14 +44,18 @@ export async function createConnector(input: CreateConnectorInput): Promise<Conn
 
   const credentialId = input.inlineCredential?.id ?? input.credentialId;
   let authReason: string | null = input.needsCredential && !credentialId ? 'A credential is required' : null;
-  if (credentialId) {
+  if (credentialId && input.needsConfiguration) {
+    // Nothing to check against yet: the check runs when the configuration comes.
+    await databaseSteps.bindConnectorCredential({ connectorId: connector.id, credentialId });
+  } else if (credentialId) {
     const check = await checkSteps.checkConnectorCredential({ connectorId: connector.id, credentialId });
     await databaseSteps.bindConnectorCredential({ connectorId: connector.id, credentialId });
     if (!check.ok) authReason = check.reason;
   }
 
   await compensated(
-    () => compensatedSteps.createConnectorSchedules({ connectorId: connector.id, creationId, paused: authReason !== null }),
+    () =>
+      compensatedSteps.createConnectorSchedules({ connectorId: connector.id, creationId, paused: authReason !== null || input.needsConfiguration === true }),
     async () => {
       await cleanupSteps.removeCreatedSchedules({ connectorId: connector.id, creationId });
       await cleanupSteps.removeCreatedConnectorRow({
@@ -59,6 +68,9 @@ export async function createConnector(input: CreateConnectorInput): Promise<Conn
       message: (reason) => `The schedule of connector ${connector.id} could not be created, so the connector was removed: ${reason}`,
     },
   );
+  if (input.needsConfiguration) {
+    return databaseSteps.setConnectorState({ connectorId: connector.id, state: 'needs_configuration', reason: 'A configuration is required' });
+  }
   return authReason === null
     ? databaseSteps.setConnectorState({ connectorId: connector.id, state: 'connected', reason: null })
     : databaseSteps.setConnectorState({ connectorId: connector.id, state: 'auth_required', reason: authReason });
