@@ -79,6 +79,8 @@ export interface DriveApi {
   file(id: string): Promise<DriveFile | undefined>;
   /** One page of a folder's files and folders that are not in the trash; `driveId` when the folder is in a shared drive. */
   children(folderId: string, driveId: string | null, pageToken: string | null): Promise<ListingPage<DriveFile>>;
+  /** One page of every file and folder not in the trash that the credential can read, in My Drive and every shared drive. */
+  everything(pageToken: string | null): Promise<ListingPage<DriveFile>>;
   /** Where the changes feed stands now: what changes after this token is listed from it. */
   startPageToken(): Promise<string>;
   changes(pageToken: string): Promise<DriveChangeList>;
@@ -126,28 +128,32 @@ export function driveApi(options: DriveApiOptions): DriveApi {
 
   const fileId = (id: string) => encodeURIComponent(id);
 
+  /** One page of `files.list` for a query and corpus. */
+  function listFiles(search: Record<string, string>, pageToken: string | null): Promise<ListingPage<DriveFile>> {
+    const query = new URLSearchParams({
+      ...search,
+      fields: `nextPageToken,files(${FILE_FIELDS})`,
+      pageSize: String(PAGE_SIZE),
+      supportsAllDrives: 'true',
+      includeItemsFromAllDrives: 'true',
+    });
+    const listing: Listing<DriveFile> = {
+      service: 'Google Drive',
+      baseUrl: apiUrl,
+      request: { path: `/drive/v3/files?${query.toString()}` },
+      itemsAt: 'files',
+      item: driveFileSchema,
+      paging: { kind: 'bodyCursor', cursorAt: 'nextPageToken', sendAs: { query: 'pageToken' } },
+    };
+    return readPage(fetch, listing, pageToken === null ? null : { cursor: pageToken });
+  }
+
   return {
     file: (id) =>
       unlessNotFound(() => getJson(`/drive/v3/files/${fileId(id)}?fields=${encodeURIComponent(FILE_FIELDS)}&supportsAllDrives=true`, driveFileSchema)),
-    children(folderId, driveId, pageToken) {
-      const query = new URLSearchParams({
-        q: `'${folderId.replace(/['\\]/g, '\\$&')}' in parents and trashed = false`,
-        fields: `nextPageToken,files(${FILE_FIELDS})`,
-        pageSize: String(PAGE_SIZE),
-        supportsAllDrives: 'true',
-        includeItemsFromAllDrives: 'true',
-        ...(driveId ? { corpora: 'drive', driveId } : {}),
-      });
-      const listing: Listing<DriveFile> = {
-        service: 'Google Drive',
-        baseUrl: apiUrl,
-        request: { path: `/drive/v3/files?${query.toString()}` },
-        itemsAt: 'files',
-        item: driveFileSchema,
-        paging: { kind: 'bodyCursor', cursorAt: 'nextPageToken', sendAs: { query: 'pageToken' } },
-      };
-      return readPage(fetch, listing, pageToken === null ? null : { cursor: pageToken });
-    },
+    children: (folderId, driveId, pageToken) =>
+      listFiles({ q: `'${folderId.replace(/['\\]/g, '\\$&')}' in parents and trashed = false`, ...(driveId ? { corpora: 'drive', driveId } : {}) }, pageToken),
+    everything: (pageToken) => listFiles({ q: 'trashed = false', corpora: 'allDrives' }, pageToken),
     async startPageToken() {
       return (await getJson('/drive/v3/changes/startPageToken?supportsAllDrives=true', startPageTokenSchema)).startPageToken;
     },

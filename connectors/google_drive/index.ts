@@ -4,11 +4,13 @@ import { sourceFetch } from '../http/source-fetch.ts';
 import { authorizationHeader, httpCheck, withCredential } from '../http/http-check.ts';
 import { apiBaseUrl } from '../shared-schemas.ts';
 import { driveIdSchema } from './drive-ids.ts';
-import { openDriveSource } from './source.ts';
+import { driveRoots, openDriveSource } from './source.ts';
 
 export const googleDriveConfigSchema = z
   .object({
-    rootFileId: driveIdSchema.meta({ description: 'Id or URL of a Drive file or folder; a URL is stored as its id.' }),
+    rootFileId: driveIdSchema
+      .optional()
+      .meta({ description: 'Id or URL of a Drive file or folder; a URL is stored as its id. Without roots, every file the account can read is synced.' }),
     rootItemIds: z.array(driveIdSchema).max(500).optional().meta({ description: 'More roots, as ids or URLs.' }),
     apiUrl: apiBaseUrl('https://www.googleapis.com', 'Google APIs base URL.'),
   })
@@ -33,10 +35,14 @@ export const googleDrive: ConnectorDefinition<GoogleDriveConfig> = {
   openSource: (context) => openDriveSource(context, sourceFetch(context)),
   reads: { incremental: true, prune: true },
   async check({ config, credential, fetch }) {
+    const [root] = driveRoots(config);
     return withCredential('Google Drive', credential, (credential) =>
       httpCheck(fetch, {
         service: 'Google Drive',
-        url: `${config.apiUrl}/drive/v3/files/${encodeURIComponent(config.rootFileId)}?fields=id,name&supportsAllDrives=true`,
+        // Without a root there is no file to look up; `about` answers for any credential Drive accepts.
+        url: root
+          ? `${config.apiUrl}/drive/v3/files/${encodeURIComponent(root)}?fields=id,name&supportsAllDrives=true`
+          : `${config.apiUrl}/drive/v3/about?fields=user`,
         headers: authorizationHeader(credential),
       }),
     );

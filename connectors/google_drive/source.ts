@@ -35,10 +35,13 @@ type ListPosition = {
   offset: number;
 };
 
+/** Where a full listing of the whole account (no roots) stands: Drive's page token and the items of that page already read. */
+type AccountPosition = { phase: 'account'; startToken: string; pageToken: string | null; offset: number };
+
 /** Where an incremental read of the changes feed stands. */
 type ChangesPosition = { phase: 'changes'; pageToken: string; offset: number };
 
-type DrivePosition = ListPosition | ChangesPosition;
+type DrivePosition = ListPosition | AccountPosition | ChangesPosition;
 
 interface Candidate {
   file: DriveFile;
@@ -46,17 +49,22 @@ interface Candidate {
   plan: ContentPlan;
 }
 
+/** The configured roots, `rootFileId` first; none means the whole account. */
+export function driveRoots(config: GoogleDriveConfig): string[] {
+  return [...new Set([config.rootFileId, ...(config.rootItemIds ?? [])].filter((id) => id !== undefined))];
+}
+
 /**
  * Every file under the roots (folders walked breadth-first, shared drives included, the trash left
- * out) that Tributary can parse: Docs and Slides exported as text, Sheets as CSV, other files
- * downloaded. A full read takes the changes feed's start token first and hands it out with its last
- * page; an incremental read follows the feed from the stored token, and reports removed and trashed
- * files, and files no longer under a root, as deleted.
+ * out), or without roots every file the account can read, that Tributary can parse: Docs and Slides
+ * exported as text, Sheets as CSV, other files downloaded. A full read takes the changes feed's start
+ * token first and hands it out with its last page; an incremental read follows the feed from the
+ * stored token, and reports removed and trashed files, and files no longer under a root, as deleted.
  */
 export function openDriveSource(context: ReadContext<GoogleDriveConfig>, authorized: HttpFetch): Source {
   const { config } = context;
   const api = driveApi({ apiUrl: config.apiUrl, fetch: authorized });
-  const roots = [...new Set([config.rootFileId, ...(config.rootItemIds ?? [])])];
+  const roots = driveRoots(config);
 
   async function rootFile(index: number): Promise<DriveFile> {
     const id = roots[index] as string;
@@ -113,9 +121,36 @@ export function openDriveSource(context: ReadContext<GoogleDriveConfig>, authori
     return ending({ ...page, skipped: [...skipped, ...(page.skipped ?? [])], next }, position);
   }
 
+  /**
+   * The account's files in Drive's own order, flat: `path` stays empty, since a folder path would
+   * cost a lookup per folder of every page.
+   */
+  async function readAccount(position: AccountPosition): Promise<SourcePage> {
+    const listing = await api.everything(position.pageToken);
+    const budget = pageBudget(context.limits);
+    const taken: Candidate[] = [];
+    const skipped: NonNullable<SourcePage['skipped']> = [];
+    let offset = position.offset;
+    for (; offset < listing.items.length; offset += 1) {
+      const file = listing.items[offset] as DriveFile;
+      const plan = contentPlan(file);
+      if (!plan) continue;
+      const admission = budget.admit(Number(file.size ?? 0));
+      if (admission.kind === 'full') break;
+      if (admission.kind === 'take') taken.push({ file, path: '', plan });
+      else skipped.push({ externalId: file.id, reason: admission.reason });
+    }
+    const page = await readContents(taken);
+    const common = { ...page, skipped: [...skipped, ...(page.skipped ?? [])] };
+    if (offset < listing.items.length) return { ...common, next: { ...position, offset } };
+    if (listing.next && 'cursor' in listing.next) return { ...common, next: { ...position, pageToken: listing.next.cursor, offset: 0 } };
+    return { ...common, next: null, nextCursor: position.startToken };
+  }
+
   async function readChanges(position: ChangesPosition): Promise<SourcePage> {
     const list = await api.changes(position.pageToken);
-    const pathUnderRoots = ancestry(api, new Set(roots));
+    // Without roots every change of the account counts.
+    const pathUnderRoots = roots.length > 0 ? ancestry(api, new Set(roots)) : async () => '';
     const budget = pageBudget(context.limits);
     const taken: Candidate[] = [];
     const skipped: NonNullable<SourcePage['skipped']> = [];
@@ -179,14 +214,25 @@ export function openDriveSource(context: ReadContext<GoogleDriveConfig>, authori
     async read(checkpoint) {
       if (checkpoint) {
         const position = checkpoint as DrivePosition;
-        return position.phase === 'changes' ? readChanges(position) : readListing(position);
+        if (position.phase === 'changes') return readChanges(position);
+        return position.phase === 'account' ? readAccount(position) : readListing(position);
       }
       if (context.sourceCursor) return readChanges({ phase: 'changes', pageToken: context.sourceCursor, offset: 0 });
       // Taken before listing, so a change made while the listing runs is read again by the next incremental sync, never missed.
       const startToken = await api.startPageToken();
+      if (roots.length === 0) return readAccount({ phase: 'account', startToken, pageToken: null, offset: 0 });
       return readListing({ phase: 'list', startToken, root: 0, folders: null, driveId: null, pageToken: null, offset: 0 });
     },
     async *listIds() {
+      if (roots.length === 0) {
+        for (let pageToken: string | null = null, first = true; first || pageToken; first = false) {
+          const page = await api.everything(pageToken);
+          const ids = page.items.filter((file) => contentPlan(file)).map((file) => file.id);
+          if (ids.length > 0) yield ids;
+          pageToken = page.next && 'cursor' in page.next ? page.next.cursor : null;
+        }
+        return;
+      }
       for (let index = 0; index < roots.length; index += 1) {
         const root = await rootFile(index);
         if (root.trashed) continue;

@@ -8,15 +8,25 @@ export const postgresqlConfigSchema = z
     port: z.number().int().min(1).max(65535).default(5432),
     database: z.string().min(1).max(63),
     schema: identifier.default('public'),
-    table: identifier.optional().meta({ description: 'A table whose rows become documents.' }),
+    table: identifier
+      .optional()
+      .meta({ description: 'A table whose rows become documents. Without table or query, every table of `schema` that has a primary key is read.' }),
     query: z.string().min(1).max(20_000).optional().meta({
       description:
         'One SELECT whose rows become documents, instead of a table. It runs in a READ ONLY transaction: a query that writes is refused and fails the sync.',
     }),
-    idColumn: identifier.meta({ description: 'Unique id of a row; the document’s external id.' }),
-    updatedAtColumn: identifier.optional().meta({ description: 'Makes syncs incremental: only rows changed since the last sync are read.' }),
-    titleColumn: identifier.optional(),
-    contentColumns: z.array(identifier).min(1).max(100).optional().meta({ description: 'Columns joined into the text; all columns when absent.' }),
+    idColumn: identifier
+      .optional()
+      .meta({ description: 'Unique id of a row; the document’s external id. Required with table or query; every table is read by its primary key.' }),
+    updatedAtColumn: identifier.optional().meta({
+      description: 'Makes syncs incremental: only rows changed since the last sync are read. Without table or query, used in the tables that have it.',
+    }),
+    titleColumn: identifier
+      .optional()
+      .meta({ description: 'Without table or query, used in the tables that have it; the primary key is the title elsewhere.' }),
+    contentColumns: z.array(identifier).min(1).max(100).optional().meta({
+      description: 'Columns joined into the text; all columns when absent. Without table or query, those a table has; all of its columns when it has none.',
+    }),
     ssl: z.boolean().default(false),
     statementTimeoutSeconds: z
       .number()
@@ -27,7 +37,13 @@ export const postgresqlConfigSchema = z
       .meta({ description: 'Seconds one source statement may run before PostgreSQL cancels it; 60 when absent.' }),
   })
   .strict()
-  .refine((config) => Boolean(config.table) !== Boolean(config.query), { message: 'set exactly one of table or query', path: ['table'] })
+  .refine((config) => !(config.table && config.query), { message: 'set at most one of table or query', path: ['table'] })
+  .refine((config) => !(config.table ?? config.query) || Boolean(config.idColumn), { message: 'required with table or query', path: ['idColumn'] })
+  // An idColumn alone most likely means a forgotten table, not a wish to read the whole schema.
+  .refine((config) => Boolean(config.table ?? config.query) || !config.idColumn, {
+    message: 'set table or query with idColumn, or none of the three to read every table of the schema by its primary key',
+    path: ['table'],
+  })
   .meta({
     id: 'PostgresqlConfig',
     example: { host: 'db.internal', port: 5432, database: 'wiki', schema: 'public', table: 'articles', idColumn: 'id', updatedAtColumn: 'updated_at' },

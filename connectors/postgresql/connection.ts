@@ -103,6 +103,8 @@ function queryError(config: PostgresqlConfig, error: unknown): unknown {
   }
   // 25006: the statement tried to write; 25001: it tried to make its transaction read-write.
   if (!['25001', '25006'].includes(error.code) && !permanentClasses.has(error.code.slice(0, 2))) return error;
-  const what = config.query ? 'the source query, which must be one read-only SELECT' : `to read ${sourceRelation(config)}`;
+  const what = config.query
+    ? 'the source query, which must be one read-only SELECT'
+    : `to read ${config.table ? sourceRelation(config) : `the tables of schema "${config.schema}"`}`;
   return new SourceHttpError(400, `PostgreSQL refused ${what}: ${error.message}`);
 }

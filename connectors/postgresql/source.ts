@@ -1,31 +1,18 @@
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
 import { connectSource, sourceRelation, type SourceConnection } from './connection.ts';
 import type { PostgresqlConfig } from './config.ts';
-
-export const POSTGRES_PAGE_SIZE = 1000;
+import { POSTGRES_PAGE_SIZE, cellText, rowText } from './rows.ts';
+import { openSchemaSource } from './schema-source.ts';
 
 type RowCheckpoint = { afterId: string | null; afterUpdated: string | null; total: number };
 
 const quote = (identifier: string) => `"${identifier}"`;
 
-/** A column value as text: dates as ISO, JSON and arrays as JSON, the rest as written. */
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value as string | number | boolean | bigint);
-}
-
-/** A row as text: the chosen columns, or every column as "name: value" lines. */
-function rowText(row: Record<string, unknown>, config: PostgresqlConfig): string {
-  const columns = config.contentColumns ?? Object.keys(row).filter((column) => !column.startsWith('__tributary'));
-  return columns
-    .map((column) => {
-      const value = row[column];
-      const text = cellText(value);
-      return config.contentColumns ? text : `${column}: ${text}`;
-    })
-    .join('\n');
+/** The rows of the configured table or query, or without either those of every table of the schema. */
+export function openPostgresSource(context: ReadContext<PostgresqlConfig>): Source {
+  // The config schema admits idColumn exactly when table or query is set.
+  const { idColumn } = context.config;
+  return idColumn ? openRelationSource(context, idColumn) : openSchemaSource(context);
 }
 
 /**
@@ -33,11 +20,11 @@ function rowText(row: Record<string, unknown>, config: PostgresqlConfig): string
  * incremental sync reads only rows changed since the last one; else by id. Every statement is
  * read-only and time-limited on the server (see `connectSource`).
  */
-export function openPostgresSource(context: ReadContext<PostgresqlConfig>): Source {
+function openRelationSource(context: ReadContext<PostgresqlConfig>, idColumn: string): Source {
   const { config, since } = context;
   const secret = context.credential?.secret as { username: string; password: string };
   const relation = sourceRelation(config);
-  const id = quote(config.idColumn);
+  const id = quote(idColumn);
   const updated = config.updatedAtColumn ? quote(config.updatedAtColumn) : undefined;
   const sinceFilter = updated && since ? `${updated} > $SINCE::timestamptz` : undefined;
 
@@ -85,7 +72,7 @@ export function openPostgresSource(context: ReadContext<PostgresqlConfig>): Sour
             externalId: cellText(row.__tributary_id),
             title: config.titleColumn ? cellText(row[config.titleColumn]) || null : null,
             url: null,
-            body: rowText(row, config),
+            body: rowText(row, config.contentColumns),
             mimeType: 'text/plain',
             metadata: { table: config.table ?? 'query', database: config.database },
             updatedAt: cellText(updatedAt) || null,

@@ -84,7 +84,6 @@ describe.each(dialects)('bad input on every route, on %s', (dialect) => {
     ['jira', { projectKey: 'TECH' }, ['config', 'baseUrl']],
     ['confluence', { spaceKeys: ['ENG'] }, ['config', 'instanceUrl']],
     ['confluence', { instanceUrl: 'https://acme.atlassian.net/wiki' }, ['config']],
-    ['google_drive', {}, ['config', 'rootFileId']],
     ['google_drive', { rootFileId: 'https://example.com/not-drive' }, ['config', 'rootFileId']],
     ['impersonated_google_drive', { rootFileId: '1AbCdEfGhIjKlMnOp' }, ['config', 'targetAccount']],
     ['web_scraper', { extractionType: 'single' }, ['config', 'url']],

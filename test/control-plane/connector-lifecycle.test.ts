@@ -339,8 +339,10 @@ describe.each(dialects)('connector lifecycle on %s', (dialect) => {
       'web_scraper',
     ]);
     expect(types.google_drive).toMatchObject({ credentialKinds: ['oauth2'], oauth: true });
-    expect(types.google_drive.configSchema.required).toContain('rootFileId');
-    expect(types.impersonated_google_drive.configSchema.required).toEqual(expect.arrayContaining(['rootFileId', 'targetAccount']));
+    // Seed 001: Drive needs no config, all the account can read; the delegated one needs its account.
+    expect(types.google_drive.configSchema.required ?? []).not.toContain('rootFileId');
+    expect(types.google_drive.configSchema.properties).toHaveProperty('rootFileId');
+    expect(types.impersonated_google_drive.configSchema.required).toEqual(expect.arrayContaining(['targetAccount']));
     expect(types.web_scraper.configSchema.properties.extractionType.enum).toEqual(['single', 'all']);
     expect(types.s3).toMatchObject({ credentialKinds: ['aws'], oauth: false });
     expect(types.jira.configSchema.properties).toHaveProperty('jql');

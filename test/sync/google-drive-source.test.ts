@@ -279,6 +279,73 @@ describe('Google Drive syncs', () => {
   });
 });
 
+describe('Google Drive syncs without roots', () => {
+  let plane: ControlPlane;
+  let provider: GoogleDriveProvider;
+  let connectorId: string;
+
+  beforeAll(async () => {
+    [plane, provider] = await Promise.all([startControlPlane(dialects[0]), startGoogleDriveProvider()]);
+  });
+  afterAll(async () => {
+    await plane?.close();
+    await provider?.close();
+  });
+
+  // `apiUrl` only points the connector at the local Drive; nothing else is configured.
+  const config = () => ({ apiUrl: provider.url });
+
+  it('checks the credential through `about` and stores every file the account can read, shared drives included, from one flat listing', async () => {
+    const before = provider.requests.length;
+    connectorId = await createBoundConnector(plane, {
+      type: 'google_drive',
+      name: 'Whole Drive',
+      config: config(),
+      credential: googleDriveScenario.tokenCredential(provider),
+    });
+    expect(provider.requests.slice(before).map((request) => request.path)).toContain('/drive/v3/about?fields=user');
+    const expected = provider.expectedAll();
+    // More than any root of the other cases: the folder outside them and the shared drive as well.
+    expect(expected.map((document) => document.externalId)).toEqual(expect.arrayContaining([provider.ids.personalNotes, provider.ids.pipeline]));
+
+    const listedFrom = provider.requests.length;
+    const job = await syncToEnd(plane, connectorId, 'full');
+    expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', progress: { collected: expected.length, indexed: expected.length, failed: 0 } });
+    expectExactly(await storedDocuments(plane, connectorId), expected);
+    const listings = provider.requests
+      .slice(listedFrom)
+      .map((request) => new URL(request.path, provider.url))
+      .filter((url) => url.pathname === '/drive/v3/files');
+    expect(listings.length).toBeGreaterThanOrEqual(3);
+    for (const url of listings) {
+      expect(url.searchParams.get('q')).toBe('trashed = false');
+      expect(url.searchParams.get('corpora')).toBe('allDrives');
+    }
+  });
+
+  it('mirrors a change anywhere in the account and a deletion incrementally, and a prune lists the same files', async () => {
+    const cursor = provider.startPageTokens.at(-1);
+    provider.appendText(provider.ids.personalNotes, 'And bread.');
+    provider.remove(provider.ids.status);
+    provider.trash(provider.ids.kickoff);
+    const changesFrom = provider.changesPageTokens.length;
+    const job = await syncToEnd(plane, connectorId, 'incremental');
+    expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', mode: 'incremental', progress: { indexed: 1, deleted: 2, failed: 0 } });
+    expect(provider.changesPageTokens[changesFrom]).toBe(cursor);
+    expectExactly(await storedDocuments(plane, connectorId), provider.expectedAll());
+
+    const source = googleDrive.openSource(directReadContext(googleDriveConfigSchema.parse(config()), { credential: oauthCredential(provider) }));
+    const listed: string[] = [];
+    for await (const batch of source.listIds?.() ?? []) listed.push(...batch);
+    expect(listed.sort()).toEqual(
+      provider
+        .expectedAll()
+        .map((document) => document.externalId)
+        .sort(),
+    );
+  });
+});
+
 function oauthCredential(provider: GoogleDriveProvider): OpenedCredential {
   return { kind: 'oauth2', secret: { clientId: provider.tokens.clientId, clientSecret: provider.tokens.clientSecret, ...provider.tokens.grant() } };
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ReadContext } from '../../connectors/source.ts';
-import { directReadContext } from '../support/read-context.ts';
+import { directReadContext, readEveryPage } from '../support/read-context.ts';
 import { postgresqlConfigSchema, type PostgresqlConfig } from '../../connectors/postgresql/config.ts';
 import { openPostgresSource } from '../../connectors/postgresql/source.ts';
 import { workflowIds } from '../../domain/workflow-ids.ts';
@@ -125,6 +125,105 @@ describe('the PostgreSQL source', () => {
     const page = await source.read({ afterId: null, afterUpdated: null, total: 1 });
     expect(page.documents).toHaveLength(1);
     expect(beats).toBeGreaterThan(0);
+  });
+
+  describe('without table or query', () => {
+    // Three tables (one keyed by a column, one by two, one without a key) and, outside the schema, a table never read.
+    beforeEach(async () => {
+      await client.query(`
+        DROP SCHEMA IF EXISTS catalog CASCADE;
+        DROP TABLE IF EXISTS public.elsewhere;
+        CREATE SCHEMA catalog;
+        CREATE TABLE catalog.articles (id int PRIMARY KEY, title text NOT NULL, body text NOT NULL, updated_at timestamptz NOT NULL);
+        INSERT INTO catalog.articles VALUES
+          (1, 'Pricing', 'Per seat.', '2024-05-01T10:00:00Z'), (2, 'Support', 'Mail us.', '2024-05-02T10:00:00Z'), (10, 'Roadmap', 'Search first.', '2024-05-03T10:00:00Z');
+        CREATE TABLE catalog.stock (sku text, warehouse int, quantity int NOT NULL, PRIMARY KEY (sku, warehouse));
+        INSERT INTO catalog.stock VALUES ('A/1', 1, 5), ('A/1', 2, 0), ('B', 1, 12);
+        CREATE TABLE catalog.audit_log (at timestamptz NOT NULL, message text NOT NULL);
+        INSERT INTO catalog.audit_log VALUES (now(), 'seeded');
+        CREATE TABLE public.elsewhere (id int PRIMARY KEY);
+        INSERT INTO public.elsewhere VALUES (1);
+      `);
+    });
+
+    function schemaConfig(): Record<string, unknown> {
+      const url = new URL(source.url as string);
+      return { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), schema: 'catalog' };
+    }
+
+    async function storedById(connectorId: string): Promise<Map<string, { title: string; content: string; metadata: Record<string, string> }>> {
+      const documents = await plane.request('GET', `/v1/collections/${connectorId}/documents?limit=200`);
+      expect(documents.status, JSON.stringify(documents.body)).toBe(200);
+      return new Map(documents.body.data.map((document: { externalId: string }) => [document.externalId, document]));
+    }
+
+    it('stores exactly the rows of the keyed tables, by primary key, and reports the table without one as skipped; an incremental sync writes only the changes', async () => {
+      const created = await plane.request('POST', '/v1/connectors', { body: { name: 'Catalog', type: 'postgresql', config: schemaConfig(), credentials } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const connector = created.body.data;
+      expect(connector.state, connector.stateReason).toBe('connected');
+
+      const full = await sync(connector.id, 'full');
+      // Collected counts the skipped table with the six rows.
+      expect(full, full.error).toMatchObject({ status: 'succeeded', progress: { collected: 7, indexed: 6, skipped: 1, failed: 0, total: 6 } });
+      const failures = await plane.request('GET', `/v1/connectors/${connector.id}/sync/${full.jobId}/failures`);
+      expect(failures.body.data).toEqual([expect.objectContaining({ externalId: 'audit_log', stage: 'skip', error: expect.stringMatching(/no primary key/) })]);
+      const stored = await storedById(connector.id);
+      // Keyset order is the key's own: 10 after 2; a `/` inside a key value is escaped, so the id splits back.
+      expect([...stored.keys()].sort()).toEqual(['articles/1', 'articles/10', 'articles/2', 'stock/A%2F1/1', 'stock/A%2F1/2', 'stock/B/1']);
+      expect(stored.get('articles/10')).toMatchObject({
+        title: '10',
+        content: 'id: 10\ntitle: Roadmap\nbody: Search first.\nupdated_at: 2024-05-03T10:00:00.000Z',
+        metadata: { table: 'articles' },
+      });
+      expect(stored.get('stock/A%2F1/2')).toMatchObject({ title: 'A%2F1/2', content: 'sku: A/1\nwarehouse: 2\nquantity: 0', metadata: { table: 'stock' } });
+
+      await client.query(`
+        UPDATE catalog.articles SET body = 'Per seat, billed yearly.' WHERE id = 1;
+        INSERT INTO catalog.stock VALUES ('C', 3, 7);
+        INSERT INTO catalog.audit_log VALUES (now(), 'changed');
+      `);
+      const incremental = await sync(connector.id, 'incremental');
+      expect(incremental, incremental.error).toMatchObject({ status: 'succeeded', mode: 'incremental', progress: { indexed: 2, failed: 0 } });
+      const after = await storedById(connector.id);
+      expect(after.size).toBe(7);
+      expect(after.get('articles/1')?.content).toContain('body: Per seat, billed yearly.');
+      expect(after.get('stock/C/3')?.content).toBe('sku: C\nwarehouse: 3\nquantity: 7');
+    });
+
+    it('reads only the rows changed since the last sync in the tables that have `updatedAtColumn`, every row elsewhere, and lists every id for a prune', async () => {
+      const config = postgresqlConfigSchema.parse({ ...schemaConfig(), updatedAtColumn: 'updated_at', titleColumn: 'title' });
+      const incremental = openPostgresSource(
+        directReadContext(config, { credential: { kind: 'database_password', secret: credentials }, since: '2024-05-02T12:00:00Z' }),
+      );
+      const documents = (await readEveryPage(incremental)).flatMap((page) => page.documents);
+      expect(documents.map((document) => [document.externalId, document.title])).toEqual([
+        ['articles/10', 'Roadmap'],
+        ['stock/A%2F1/1', 'A%2F1/1'],
+        ['stock/A%2F1/2', 'A%2F1/2'],
+        ['stock/B/1', 'B/1'],
+      ]);
+      expect(documents[0]?.updatedAt).toBe('2024-05-03T10:00:00.000Z');
+
+      const listed: string[] = [];
+      for await (const batch of incremental.listIds?.() ?? []) listed.push(...batch);
+      expect(listed).toEqual(['articles/1', 'articles/2', 'articles/10', 'stock/A%2F1/1', 'stock/A%2F1/2', 'stock/B/1']);
+    });
+
+    it('leaves a connector unconnected when its schema has no table with a primary key', async () => {
+      await client.query('DROP TABLE catalog.articles, catalog.stock');
+      const created = await plane.request('POST', '/v1/connectors', { body: { name: 'Logs', type: 'postgresql', config: schemaConfig(), credentials } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body.data.state).toBe('auth_required');
+      expect(created.body.data.stateReason).toMatch(/schema "catalog" has no table with a primary key/);
+    });
+
+    it('resumes from a checkpoint naming a table and its last key, in the middle of a composite key', async () => {
+      const source = openPostgresSource(readContext(postgresqlConfigSchema.parse(schemaConfig())));
+      const page = await source.read({ table: 'stock', after: JSON.stringify(['A/1', '1']), total: 6 });
+      expect(page.documents.map((document) => document.externalId)).toEqual(['stock/A%2F1/2', 'stock/B/1']);
+      expect(page).toMatchObject({ next: null, skipped: [], total: 6 });
+    });
   });
 });
 

@@ -9,6 +9,8 @@ import { createTokenIssuer } from './token-issuer.ts';
 
 /** The server caps `pageSize` this low so the seeded root folder spans three listing pages. */
 const MAX_PAGE = 2;
+/** What a page token of the whole-account listing names in place of a folder. */
+const ALL_DRIVES_LISTING = 'allDrives';
 const FOLDER = 'application/vnd.google-apps.folder';
 const DOC = 'application/vnd.google-apps.document';
 const SHEET = 'application/vnd.google-apps.spreadsheet';
@@ -90,6 +92,8 @@ export interface GoogleDriveProvider extends SaasProvider {
   setDelegatedLifetime(seconds: number): void;
   /** The documents a sync of these roots must give. */
   expected(rootIds: string[]): ExpectedDocument[];
+  /** The documents a sync without roots must give: every readable file of the account, with an empty path. */
+  expectedAll(): ExpectedDocument[];
 }
 
 const users = {
@@ -154,6 +158,13 @@ export async function startGoogleDriveProvider(): Promise<GoogleDriveProvider> {
       return sendJson(response, 200, { kind: 'drive#startPageToken', startPageToken: String(seq) });
     }
     if (path === '/drive/v3/changes') return changes(url, response);
+    if (path === '/drive/v3/about') {
+      return sendJson(
+        response,
+        200,
+        pick({ kind: 'drive#about', user: { kind: 'drive#user', ...users.ada, me: true } }, parseFields(url.searchParams.get('fields') ?? '')),
+      );
+    }
     const match = /^\/drive\/v3\/files\/([^/]+)(\/export)?$/.exec(path);
     if (!match) return googleError(response, 404, 'Not Found', 'notFound');
     const id = decodeURIComponent(match[1] as string);
@@ -166,20 +177,26 @@ export async function startGoogleDriveProvider(): Promise<GoogleDriveProvider> {
   }
 
   function list(url: URL, response: ServerResponse): void {
-    const query = /^'([^']+)' in parents and trashed = false$/.exec(url.searchParams.get('q') ?? '');
-    if (!query) return googleError(response, 400, 'Invalid Value', 'invalid');
+    const q = url.searchParams.get('q') ?? '';
+    const query = /^'([^']+)' in parents and trashed = false$/.exec(q);
     const corpora = url.searchParams.get('corpora');
+    const everything = corpora === 'allDrives';
+    // The whole account is listed only as `trashed = false` over every corpus; a folder's items only by its parent.
+    if (everything ? q !== 'trashed = false' : !query) return googleError(response, 400, 'Invalid Value', 'invalid');
     const driveId = url.searchParams.get('driveId');
     if ((corpora === 'drive') !== (driveId !== null)) {
       return googleError(response, 400, 'The driveId parameter must be specified if and only if corpora is set to drive.', 'badRequest');
     }
     const allDrives = url.searchParams.get('supportsAllDrives') === 'true' && url.searchParams.get('includeItemsFromAllDrives') === 'true';
+    if (everything && !allDrives) {
+      return googleError(response, 400, 'The includeItemsFromAllDrives parameter must be set to true when corpora is set to allDrives.', 'badRequest');
+    }
     if (driveId !== null && !allDrives)
       return googleError(response, 403, 'The attempted action requires shared drive support to be enabled.', 'teamDrivesParameterNotSupported');
-    const folderId = query[1] as string;
-    // A shared drive's items are listed only from its own corpus.
+    const folderId = query ? (query[1] as string) : ALL_DRIVES_LISTING;
+    // A shared drive's items are listed only from its own corpus, or with every corpus; a drive's own root folder is not an item.
     const matching = [...files.values()]
-      .filter((file) => file.parents.includes(folderId) && !file.trashed && (file.driveId ?? null) === driveId)
+      .filter((file) => !file.trashed && (everything ? file.parents.length > 0 : file.parents.includes(folderId) && (file.driveId ?? null) === driveId))
       .sort((a, b) => Number(b.mimeType === FOLDER) - Number(a.mimeType === FOLDER) || a.name.localeCompare(b.name));
     const start = url.searchParams.has('pageToken') ? decodePageToken(url.searchParams.get('pageToken') ?? '', folderId) : 0;
     if (start === undefined) return googleError(response, 400, 'Invalid Value', 'invalid');
@@ -344,6 +361,9 @@ export async function startGoogleDriveProvider(): Promise<GoogleDriveProvider> {
 
   const ids = await seed(files);
 
+  /** Files a sync stores: not trashed, not folders, and of a type Tributary parses. */
+  const readable = () => [...files.values()].filter((file) => !file.trashed && file.mimeType !== FOLDER && file.contains.length > 0);
+
   /** The path of a folder below one of the roots, or undefined when it is not under them. */
   function pathUnder(folderId: string, roots: Set<string>): string | undefined {
     const names: string[] = [];
@@ -427,28 +447,12 @@ export async function startGoogleDriveProvider(): Promise<GoogleDriveProvider> {
     },
     expected(rootIds) {
       const roots = new Set(rootIds);
-      return [...files.values()]
-        .filter((file) => !file.trashed && file.mimeType !== FOLDER && file.contains.length > 0)
-        .flatMap((file) => {
-          const path = roots.has(file.id) ? '' : pathUnder(file.parents[0] ?? '', roots);
-          if (path === undefined) return [];
-          return [
-            {
-              externalId: file.id,
-              title: file.name,
-              url: webViewLink(file),
-              contains: file.contains,
-              metadata: {
-                owners: file.owner?.displayName ?? '',
-                modified: file.modifiedTime,
-                created: file.createdTime,
-                mimeType: file.mimeType,
-                path,
-              },
-            },
-          ];
-        });
+      return readable().flatMap((file) => {
+        const path = roots.has(file.id) ? '' : pathUnder(file.parents[0] ?? '', roots);
+        return path === undefined ? [] : [expectedDocument(file, path)];
+      });
     },
+    expectedAll: () => readable().map((file) => expectedDocument(file, '')),
     close: () => server.close(),
   };
 }
@@ -550,6 +554,16 @@ async function pdfOf(text: string): Promise<Uint8Array> {
 async function docxOf(text: string): Promise<Uint8Array> {
   const docx = new Document({ sections: [{ children: [new Paragraph({ children: [new TextRun(text)] })] }] });
   return new Uint8Array(await Packer.toBuffer(docx));
+}
+
+function expectedDocument(file: StoredFile, path: string): ExpectedDocument {
+  return {
+    externalId: file.id,
+    title: file.name,
+    url: webViewLink(file),
+    contains: file.contains,
+    metadata: { owners: file.owner?.displayName ?? '', modified: file.modifiedTime, created: file.createdTime, mimeType: file.mimeType, path },
+  };
 }
 
 function webViewLink(file: StoredFile): string {
