@@ -1,14 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import { apiKeyAuth, bearerScheme } from './auth.ts';
+import { bearerScheme } from './auth.ts';
+import { guardRequests, MAX_BODY_BYTES } from './request-guards.ts';
 import { createApiMetrics } from './metrics.ts';
 import type { AppDependencies } from '../application/dependencies.ts';
 import { AppError, validationError } from '../application/errors.ts';
 import { errorResponse } from './errors.ts';
 import type { AppEnv } from './principal.ts';
-import { refuseUnstorableText } from './refuse-unstorable-text.ts';
 import { registerDeleteConnector } from './routes/delete-connector.ts';
 import { registerDeleteConnectorFile } from './routes/delete-connector-file.ts';
 import { registerDeleteCredential } from './routes/delete-credential.ts';
@@ -39,8 +38,10 @@ import { registerBindCredential } from './routes/put-connector-credential.ts';
 import { registerPutConnector } from './routes/put-connector.ts';
 import { temporalUnavailable } from './workflow-errors.ts';
 import { databaseUnavailable } from './database-errors.ts';
-
-export const MAX_BODY_BYTES = 1024 * 1024;
+import { registerOnyxApi } from './compat/onyx/index.ts';
+import { registerOAuthConnectorsApi } from './compat/oauth-connectors/index.ts';
+import { registerSchedulerApi, schedulerApiPaths } from './compat/scheduler/index.ts';
+import { registerElasticApi } from './compat/elastic/index.ts';
 
 export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
@@ -53,17 +54,12 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   const metrics = createApiMetrics();
   app.use(metrics.middleware);
   registerGetMetrics(app, metrics.registry, deps.metricsToken);
-  const limit = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new AppError('payload_too_large', `Request bodies are limited to ${maxSize} bytes`);
-      },
-    });
   const uploadPath = /^\/v1\/connectors\/[^/]+\/files$/;
-  app.use('/v1/*', (c, next) => (c.req.method === 'POST' && uploadPath.test(c.req.path) ? limit(MAX_UPLOAD_BYTES)(c, next) : limit(MAX_BODY_BYTES)(c, next)));
-  app.use('/v1/*', apiKeyAuth(deps.db, bearerScheme, publicOAuthPaths));
-  app.use('/v1/*', refuseUnstorableText);
+  guardRequests(app, '/v1/*', deps.db, bearerScheme, {
+    publicPaths: publicOAuthPaths,
+    guardedElsewhere: schedulerApiPaths,
+    maxBodyBytes: (c) => (c.req.method === 'POST' && uploadPath.test(c.req.path) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES),
+  });
 
   registerGetConnectorTypes(app);
   registerGetConnectors(app, deps);
@@ -92,6 +88,10 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   registerWorkspaces(app, deps);
   registerHealth(app, deps);
   registerDocs(app);
+  registerElasticApi(app, deps);
+  registerOnyxApi(app, deps);
+  registerOAuthConnectorsApi(app, deps);
+  registerSchedulerApi(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -37,6 +37,7 @@ const app = createApp({
   cipher: createSecretCipher(resolveSecretKey(config), config.TRIBUTARY_PREVIOUS_SECRET_KEYS),
   directoryRoots: config.TRIBUTARY_DIRECTORY_ROOTS,
   publicUrl: config.publicUrl,
+  oauthClients: config.oauthClients,
   fetch: createGuardedFetch(new AddressPolicy(config.TRIBUTARY_ALLOWED_HOSTS)),
   limits: apiLimitsOf(config),
   metricsToken: config.TRIBUTARY_METRICS_TOKEN,

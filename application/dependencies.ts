@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { ApiLimits } from '../config/limits.ts';
+import type { ServerOAuthClient } from '../config/oauth-clients.ts';
 import type { Logger } from '../config/logger.ts';
 import type { HttpFetch } from '../net/guarded-fetch.ts';
 import type { Db } from '../db/database.ts';
@@ -19,6 +20,8 @@ export interface AppDependencies {
   readonly directoryRoots: readonly string[];
   /** Public base URL of this API, for OAuth redirect URIs. */
   readonly publicUrl: string;
+  /** The server's own OAuth clients by source type, for clients that bring none (seed 003's null client_id). */
+  readonly oauthClients: Readonly<Record<string, ServerOAuthClient>>;
   /** Outbound requests (OAuth token exchanges) obey TRIBUTARY_ALLOWED_HOSTS. */
   readonly fetch: HttpFetch;
   readonly limits: ApiLimits;

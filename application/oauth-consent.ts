@@ -3,7 +3,7 @@ import { shownConnectorId } from '../domain/connector-ids.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
 import { findCredentialRow, findWorkspaceCredentialRow, toCredential, updateCredentialRow } from '../db/repositories/credentials.ts';
 import type { CredentialRow, OAuthStateRow } from '../db/schema.ts';
-import { consumeOAuthState, deleteExpiredOAuthStates, insertOAuthState } from '../db/repositories/oauth-states.ts';
+import { consumeOAuthState, deleteExpiredOAuthStates, insertOAuthState, isOAuthStateOpen } from '../db/repositories/oauth-states.ts';
 import type { Connector } from '../domain/connector.ts';
 import type { Credential, CredentialSecret } from '../domain/credential.ts';
 import { authorizationUrl, exchangeCode, newPkcePair, OAuthExchangeError } from '../oauth/client.ts';
@@ -165,4 +165,9 @@ export async function connectThroughConsent(
   const { connector, credentialId } = await completeConsent(deps, type, input);
   if (!connector) return { credential: toCredential((await findCredentialRow(deps.db, credentialId)) as CredentialRow) };
   return { connector: await runCredentialBinding(deps, connector, credentialId) };
+}
+
+/** Whether a connector's consent started with `state` is still open, for links that lead a person to it. */
+export function consentIsOpen(deps: AppDependencies, state: string, connectorId: string): Promise<boolean> {
+  return isOAuthStateOpen(deps.db, state, connectorId, deps.now());
 }

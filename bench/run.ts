@@ -177,6 +177,7 @@ async function main() {
       publicUrl: 'http://127.0.0.1',
       fetch: createGuardedFetch(new AddressPolicy([])),
       limits: apiLimitsOf(loadConfig({})),
+      oauthClients: {},
     });
     await ensureWorkspace(database.db, 'bench', 'Bench', new Date());
     const key = generateApiKey();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { serverOAuthClients, type ServerOAuthClient } from './oauth-clients.ts';
 import { secretKeySchema } from './secret-key.ts';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -74,6 +75,8 @@ export interface Config extends Env {
   readonly embeddedTemporal: boolean;
   readonly temporalAddress: string;
   readonly publicUrl: string;
+  /** The server's own OAuth clients by source type (`TRIBUTARY_OAUTH_<TYPE>_CLIENT_ID` and `_CLIENT_SECRET`). */
+  readonly oauthClients: Readonly<Record<string, ServerOAuthClient>>;
 }
 
 export class ConfigError extends Error {
@@ -83,10 +86,9 @@ export class ConfigError extends Error {
 /** Parses the environment; a bad value throws a ConfigError naming each variable. */
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const parsed = envSchema.safeParse(environment);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
+  const oauth = serverOAuthClients(environment);
+  const lines = [...(parsed.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? []), ...oauth.problems];
+  if (!parsed.success || lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.map((line) => `  ${line}`).join('\n')}`);
   const env = parsed.data;
   return Object.freeze({
     ...env,
@@ -94,6 +96,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     embeddedTemporal: env.TEMPORAL_ADDRESS === undefined,
     temporalAddress: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_DEV_PORT}`,
     publicUrl: (env.TRIBUTARY_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    oauthClients: oauth.clients,
   });
 }
 

@@ -33,6 +33,26 @@ describe('configuration', () => {
     expect(config.TRIBUTARY_ALLOWED_HOSTS).toEqual(['10.0.0.0/8', 'wiki.internal']);
   });
 
+  it('reads the server’s own OAuth clients by source type, and names a half-given one', () => {
+    const config = loadConfig({
+      TRIBUTARY_OAUTH_GOOGLE_DRIVE_CLIENT_ID: 'drive-client',
+      TRIBUTARY_OAUTH_GOOGLE_DRIVE_CLIENT_SECRET: 'drive-secret',
+      TRIBUTARY_OAUTH_SHAREPOINT_CLIENT_ID: 'graph-client',
+      TRIBUTARY_OAUTH_SHAREPOINT_CLIENT_SECRET: 'graph-secret',
+      TRIBUTARY_OAUTH_SHAREPOINT_TOKEN_URL: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token',
+    });
+    expect(config.oauthClients).toEqual({
+      google_drive: { clientId: 'drive-client', clientSecret: 'drive-secret' },
+      sharepoint: { clientId: 'graph-client', clientSecret: 'graph-secret', tokenUrl: 'https://login.microsoftonline.com/contoso/oauth2/v2.0/token' },
+    });
+    expect(() => loadConfig({ TRIBUTARY_OAUTH_SLACK_CLIENT_ID: 'slack-client' })).toThrow(
+      'TRIBUTARY_OAUTH_SLACK_CLIENT_SECRET: required with TRIBUTARY_OAUTH_SLACK_CLIENT_ID',
+    );
+    expect(() =>
+      loadConfig({ TRIBUTARY_OAUTH_SLACK_CLIENT_ID: 'c', TRIBUTARY_OAUTH_SLACK_CLIENT_SECRET: 's', TRIBUTARY_OAUTH_SLACK_TOKEN_URL: 'javascript:alert(1)' }),
+    ).toThrow('TRIBUTARY_OAUTH_SLACK_TOKEN_URL: must be an http or https URL');
+  });
+
   it('treats empty values as unset', () => {
     const config = loadConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: ' ' });
     expect(config.DATABASE_URL).toBeUndefined();

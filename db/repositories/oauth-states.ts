@@ -13,6 +13,18 @@ export async function consumeOAuthState(db: Executor, state: string, now: Date):
   return row && Date.parse(row.expires_at) > now.getTime() ? row : undefined;
 }
 
+/** Whether a connector's consent is still open: its state neither taken by the callback nor expired. Reads, never consumes. */
+export async function isOAuthStateOpen(db: Executor, state: string, connectorId: string, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('oauth_states')
+    .select('state')
+    .where('state', '=', state)
+    .where('connector_id', '=', connectorId)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function deleteExpiredOAuthStates(db: Executor, now: Date): Promise<void> {
   await db.deleteFrom('oauth_states').where('expires_at', '<', now.toISOString()).execute();
 }

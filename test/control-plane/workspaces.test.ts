@@ -1,3 +1,4 @@
+import { operationsOf } from '../support/fuzz-requests.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/api.ts';
 import { dialects } from '../support/databases.ts';
@@ -169,11 +170,13 @@ describe.each(dialects)('workspaces and API keys on %s', (dialect) => {
     const before = (await asFirst('GET', `/v1/connectors/${connectorId}`)).body.data;
 
     // Every documented route that takes an id, called by the other workspace with the first one's ids.
-    const document = (await call(plane.app, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const document = (await call(plane.app, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, any>> };
     const attempts: string[] = [];
-    for (const [path, operations] of Object.entries(document.paths)) {
+    // The seed systems' APIs answer in their own styles and schemes, over the same use cases; their own files test their scoping.
+    const tributaryOperations = operationsOf(document).filter((operation) => !operation.foreignErrors);
+    for (const path of new Set(tributaryOperations.map((operation) => operation.path))) {
       if (!path.includes('{') || path.endsWith('/callback')) continue;
-      for (const method of Object.keys(operations)) {
+      for (const method of tributaryOperations.filter((operation) => operation.path === path).map((operation) => operation.method.toLowerCase())) {
         const concrete = path
           .replace('/v1/credentials/{id}', `/v1/credentials/${credentialId}`)
           .replace('/v1/documents/{id}', `/v1/documents/${synced.documentId}`)

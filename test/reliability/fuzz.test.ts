@@ -70,7 +70,8 @@ describe.each(dialects)('every JSON route under generated and hostile input, on 
     const document = (await call(app, 'GET', '/openapi.json')).body;
     // FUZZ_ROUTES narrows the run to matching "METHOD /path" keys, to reproduce one finding quickly.
     const only = new RegExp(process.env.FUZZ_ROUTES ?? '.');
-    operations = operationsOf(document).filter((operation) => only.test(`${operation.method} ${operation.path}`));
+    // The seed systems' adapters answer in their own error styles; their own tests cover their refusals.
+    operations = operationsOf(document).filter((operation) => !operation.foreignErrors && only.test(`${operation.method} ${operation.path}`));
     const defs = document.components.schemas as SchemaDefs;
     const runId = randomUUID().slice(0, 8);
     target = {
@@ -155,6 +156,7 @@ describe('the fuzz harness', () => {
       pathParams: ['id'],
       queryParams: [],
       body: { required: true, schema: { type: 'object', properties: { boom: { type: 'boolean' }, write: { type: 'boolean' }, name: { type: 'string' } } } },
+      foreignErrors: false,
     };
     const fixtures = { workspaceId: 'default', connectorId: 'c', credentialId: 'c', jobId: 'j', documentId: 'd', collection: 'c' };
     const fuzzer = new RouteFuzzer(

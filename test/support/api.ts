@@ -1,3 +1,5 @@
+import type { AppDependencies } from '../../application/dependencies.ts';
+import type { ServerOAuthClient } from '../../config/oauth-clients.ts';
 import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
 import { createApp } from '../../api/app.ts';
@@ -16,7 +18,7 @@ export type TestApp = ReturnType<typeof createApp>;
 /** The key the test apps and test workers share, as the API and the worker would. */
 export const testSecretKey = 'test-secret-key-used-only-by-the-test-suite';
 
-export function createTestApp(options: {
+export interface TestAppOptions {
   db: Db;
   client: Client;
   taskQueue: string;
@@ -24,8 +26,12 @@ export function createTestApp(options: {
   directoryRoots?: string[];
   limits?: Partial<ApiLimits>;
   metricsToken?: string;
-}): TestApp {
-  return createApp({
+  oauthClients?: Record<string, ServerOAuthClient>;
+}
+
+/** The dependencies the test app is built with, for tests that also call a use case directly. */
+export function testAppDependencies(options: TestAppOptions): AppDependencies {
+  return {
     db: options.db,
     temporal: options.client,
     taskQueue: options.taskQueue,
@@ -38,7 +44,12 @@ export function createTestApp(options: {
     fetch: createGuardedFetch(new AddressPolicy(['127.0.0.0/8', 'localhost'])),
     limits: { ...apiLimitsOf(loadConfig({})), ...options.limits },
     metricsToken: options.metricsToken,
-  });
+    oauthClients: options.oauthClients ?? {},
+  };
+}
+
+export function createTestApp(options: TestAppOptions): TestApp {
+  return createApp(testAppDependencies(options));
 }
 
 /** Creates a workspace (if needed) and a key of the role; returns the plain key. */

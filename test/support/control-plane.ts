@@ -1,6 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { SyncLimits } from '../../config/limits.ts';
-import { call, createTestApp, createTestKey, type TestApp } from './api.ts';
+import type { ServerOAuthClient } from '../../config/oauth-clients.ts';
+import { createApp } from '../../api/app.ts';
+import type { AppDependencies } from '../../application/dependencies.ts';
+import { call, createTestKey, testAppDependencies, type TestApp } from './api.ts';
 import { createTestDatabase, type Dialect, type TestDatabase } from './databases.ts';
 import { connectTestClient, startTestWorker, type TestWorker } from './temporal.ts';
 
@@ -9,6 +12,8 @@ export interface ControlPlane {
   client: Client;
   worker: TestWorker;
   app: TestApp;
+  /** The dependencies the app was built with, for calling a use case directly. */
+  deps: AppDependencies;
   key: string;
   workspaceId: string;
   request(method: string, path: string, options?: { body?: unknown; rawBody?: string; key?: string }): ReturnType<typeof call>;
@@ -18,7 +23,7 @@ export interface ControlPlane {
 /** A real database of the dialect, a real worker on its own task queue, and the API in process. */
 export async function startControlPlane(
   dialect: Dialect,
-  options: { allowedHosts?: string[]; directoryRoots?: string[]; limits?: Partial<SyncLimits> } = {},
+  options: { allowedHosts?: string[]; directoryRoots?: string[]; limits?: Partial<SyncLimits>; oauthClients?: Record<string, ServerOAuthClient> } = {},
 ): Promise<ControlPlane> {
   const database = await createTestDatabase(dialect);
   const client = await connectTestClient();
@@ -29,12 +34,14 @@ export async function startControlPlane(
     ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  const app = createTestApp({
+  const deps = testAppDependencies({
     db: database.db,
     client,
     taskQueue: worker.taskQueue,
     ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}),
+    ...(options.oauthClients ? { oauthClients: options.oauthClients } : {}),
   });
+  const app = createApp(deps);
   const workspaceId = `ws-${Math.random().toString(36).slice(2, 8)}`;
   const key = await createTestKey(database.db, workspaceId);
   return {
@@ -42,6 +49,7 @@ export async function startControlPlane(
     client,
     worker,
     app,
+    deps,
     key,
     workspaceId,
     request: (method, path, requestOptions = {}) => call(app, method, path, { key, ...requestOptions }),

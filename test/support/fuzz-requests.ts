@@ -9,6 +9,8 @@ export interface Operation {
   pathParams: string[];
   queryParams: Array<{ name: string; required: boolean; schema: JsonSchema }>;
   body: { schema: JsonSchema; required: boolean } | undefined;
+  /** Whether it documents refusals in another style than Tributary's `Error` envelope, as the seed systems' adapters do. */
+  foreignErrors: boolean;
 }
 
 /** A body as sent: JSON of a value, bytes under a chosen content type, or nothing. */
@@ -50,6 +52,9 @@ export function operationsOf(document: { paths: Record<string, Record<string, an
           .filter((parameter) => parameter.in === 'query')
           .map((parameter) => ({ name: parameter.name, required: parameter.required ?? false, schema: parameter.schema })),
         body: json ? { schema: json.schema as JsonSchema, required: operation.requestBody.required ?? false } : undefined,
+        foreignErrors: Object.entries(operation.responses ?? {}).some(
+          ([status, response]) => status.startsWith('4') && (response as any).content?.['application/json']?.schema?.$ref !== '#/components/schemas/Error',
+        ),
       });
     }
   }
