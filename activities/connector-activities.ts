@@ -16,8 +16,11 @@ import type { Connector, ConnectorChanges } from '../domain/connector.ts';
 import { InvalidTransitionError, type ConnectorState } from '../domain/connector-state.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { asConnectorFailure, failureTypes, nonRetryable } from './failures.ts';
+import { createWebhookAnnouncer } from './webhook-activities.ts';
 
-export function createConnectorActivities({ db, now }: ActivityDependencies) {
+export function createConnectorActivities(deps: ActivityDependencies) {
+  const { db, now } = deps;
+  const webhooks = createWebhookAnnouncer(deps);
   async function requireConnector(connectorId: string): Promise<Connector> {
     const connector = await findConnector(db, connectorId);
     if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${connectorId} does not exist`);
@@ -38,9 +41,15 @@ export function createConnectorActivities({ db, now }: ActivityDependencies) {
       return requireConnector(connectorId);
     },
 
+    /** Changes the state and records its `connector.state_changed` event in one transaction, then starts its deliveries. */
     async setConnectorState(input: { connectorId: string; state: ConnectorState; reason: string | null }): Promise<Connector> {
       try {
-        return await transitionConnector(db, input.connectorId, input.state, input.reason, now());
+        const { current, eventId } = await db.transaction().execute(async (trx) => {
+          const change = await transitionConnector(trx, input.connectorId, input.state, input.reason, now());
+          return { current: change.current, eventId: await webhooks.stateChanged(trx, change) };
+        });
+        await webhooks.dispatch(eventId);
+        return current;
       } catch (error) {
         throw asConnectorFailure(error);
       }
@@ -80,7 +89,7 @@ export function createConnectorActivities({ db, now }: ActivityDependencies) {
 
     /** Last step of a delete: documents, uploaded files, crawl frontiers, failures, sync history, then the row. Safe to repeat. */
     async deleteConnectorData(connectorId: string): Promise<void> {
-      await deleteConnectorDocuments(db, connectorId);
+      await deleteConnectorDocuments(db, connectorId, now().toISOString());
       await deleteUploadedFiles(db, connectorId);
       await deleteConnectorFrontiers(db, connectorId);
       await deleteSyncFailures(db, { connectorId });

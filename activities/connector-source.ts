@@ -3,7 +3,8 @@ import { SourceHttpError, SourceRateLimitedError, SourceRefusedError } from '../
 import { findConnectorDefinition } from '../connectors/registry.ts';
 import type { Source } from '../connectors/source.ts';
 import type { Connector } from '../domain/connector.ts';
-import { BlockedAddressError } from '../net/guarded-fetch.ts';
+import { BlockedAddressError, type HttpFetch } from '../net/guarded-fetch.ts';
+import { rateLimitedUntil } from '../connectors/http/rate-limit.ts';
 import { OAuthExchangeError } from '../oauth/client.ts';
 import { openFreshCredential } from '../oauth/fresh-credential.ts';
 import type { ActivityDependencies } from './dependencies.ts';
@@ -37,7 +38,7 @@ export function createConnectorSourceOpener(deps: ActivityDependencies) {
     const source = definition.openSource({
       config: connector.config,
       credential,
-      fetch: deps.fetch,
+      fetch: reportingRateLimits(deps.fetch, (seconds) => deps.metrics.rateLimited(connector.type, seconds)),
       policy: deps.policy,
       connectorId: connector.id,
       jobId,
@@ -50,6 +51,20 @@ export function createConnectorSourceOpener(deps: ActivityDependencies) {
       signal: Context.current().cancellationSignal,
     });
     return { source, frontier: ports.crawlFrontier };
+  };
+}
+
+/**
+ * The source's fetch, reporting each rate-limited answer that says how long to wait, whether the
+ * reader waits it out in place or hands it to the activity's retry.
+ */
+function reportingRateLimits(fetch: HttpFetch, report: (seconds: number) => void): HttpFetch {
+  return async (url, init) => {
+    const response = await fetch(url, init);
+    const now = new Date();
+    const resumeAt = rateLimitedUntil(response, now);
+    if (resumeAt) report((resumeAt.getTime() - now.getTime()) / 1000);
+    return response;
   };
 }
 

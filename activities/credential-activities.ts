@@ -9,6 +9,7 @@ import { openFreshCredential } from '../oauth/fresh-credential.ts';
 import { openCredentialRow } from '../secrets/credential-seal.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { asConnectorFailure, failureTypes, nonRetryable } from './failures.ts';
+import { createWebhookAnnouncer } from './webhook-activities.ts';
 
 /** A credential created inline with a connector, already sealed by the API: no plaintext enters history. */
 export type SealedCredentialRow = Omit<NewCredentialRow, 'refresh_locked_until'>;
@@ -17,6 +18,7 @@ const statesKeptByBinding: readonly ConnectorState[] = ['paused', 'creating', 'n
 
 export function createCredentialActivities(deps: ActivityDependencies) {
   const { db, now, policy, fetch } = deps;
+  const webhooks = createWebhookAnnouncer(deps);
 
   return {
     /** Idempotent by id, so a retried creation stores its inline credential once. */
@@ -62,16 +64,21 @@ export function createCredentialActivities(deps: ActivityDependencies) {
      */
     async bindConnectorCredential(input: { connectorId: string; credentialId: string }): Promise<{ previous: Connector; current: Connector }> {
       try {
-        return await changeConnector(
-          db,
-          input.connectorId,
-          (connector) => {
-            const state: ConnectorState = statesKeptByBinding.includes(connector.state) ? connector.state : 'connected';
-            if (connector.state !== state) assertTransition(connector.state, state);
-            return { credentialId: input.credentialId, state, stateReason: null };
-          },
-          now,
-        );
+        const { change, eventId } = await db.transaction().execute(async (trx) => {
+          const change = await changeConnector(
+            trx,
+            input.connectorId,
+            (connector) => {
+              const state: ConnectorState = statesKeptByBinding.includes(connector.state) ? connector.state : 'connected';
+              if (connector.state !== state) assertTransition(connector.state, state);
+              return { credentialId: input.credentialId, state, stateReason: null };
+            },
+            now,
+          );
+          return { change, eventId: await webhooks.stateChanged(trx, change) };
+        });
+        await webhooks.dispatch(eventId);
+        return change;
       } catch (error) {
         throw asConnectorFailure(error);
       }

@@ -1,15 +1,19 @@
-import type { SyncLimits } from '../config/limits.ts';
+import type { WorkerLimits } from '../config/limits.ts';
 import type { ServerEnvironment } from '../connectors/connector-definition.ts';
 import type { AddressPolicy } from '../net/address-policy.ts';
 import type { HttpFetch } from '../net/guarded-fetch.ts';
 import type { Db } from '../db/database.ts';
+import type { WebhookRetryPolicy } from '../domain/webhook.ts';
 import type { SecretCipher } from '../secrets/cipher.ts';
 import type { ScheduleGateway } from '../temporal/schedule-gateway.ts';
+import type { SyncMetrics } from './sync-metrics.ts';
 
 /** The part of Temporal's workflow client the activities use. */
 export interface WorkflowGateway {
   /** Requests cancellation of a running workflow and waits for it to close; a missing or closed one is fine. */
   cancelAndWait(workflowId: string): Promise<void>;
+  /** Starts a workflow on the task queue unless one runs or ran under its id, so a retried activity starts it once. */
+  startOnce(workflowType: string, options: { workflowId: string; taskQueue: string; args: unknown[]; staticSummary: string }): Promise<void>;
 }
 
 /** Everything the activities touch, built once by the worker and passed in. */
@@ -26,5 +30,9 @@ export interface ActivityDependencies {
   readonly fetch: HttpFetch;
   /** Server settings sources obey (upload folders' roots). */
   readonly environment: ServerEnvironment;
-  readonly limits: SyncLimits;
+  readonly limits: WorkerLimits;
+  /** How webhook deliveries are retried. */
+  readonly webhookRetry: WebhookRetryPolicy;
+  /** Prometheus figures of the syncs, served by the worker's metrics port. */
+  readonly metrics: SyncMetrics;
 }

@@ -4,6 +4,7 @@ import type { ActivityDependencies } from './dependencies.ts';
 import { createPruneActivities } from './prune-activities.ts';
 import { createScheduleActivities } from './schedule-activities.ts';
 import { createSyncActivities } from './sync-activities.ts';
+import { createWebhookActivities } from './webhook-activities.ts';
 
 /** The worker's activities, built from their dependencies. */
 export function createActivities(dependencies: ActivityDependencies) {
@@ -13,6 +14,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createCredentialActivities(dependencies),
     ...createSyncActivities(dependencies),
     ...createPruneActivities(dependencies),
+    ...createWebhookActivities(dependencies),
   };
 }
 

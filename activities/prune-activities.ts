@@ -45,8 +45,9 @@ export function createPruneActivities(deps: ActivityDependencies) {
         await source.close?.();
       }
       stopIfCanceled();
-      const deleted = await deleteDocumentsNotSeenBy(db, connector.id, job.id);
+      const deleted = await deleteDocumentsNotSeenBy(db, connector.id, job.id, now().toISOString());
       await recordPrune(db, job.id, { listed, deleted }, now().toISOString());
+      deps.metrics.documents(connector.type, { deleted });
       return { deleted, listed };
     },
   };

@@ -4,6 +4,7 @@ import { resetFrontier } from '../db/repositories/crawl-frontier.ts';
 import { listSyncFailures, recordSyncFailures } from '../db/repositories/sync-failures.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
 import { deleteDocumentsByExternalId, deleteDocumentsNotSeenBy, upsertDocuments } from '../db/repositories/documents.ts';
+import { compactDocumentChanges } from '../db/repositories/document-changes.ts';
 import {
   changeSyncJobStatus,
   commitSyncPage,
@@ -17,11 +18,12 @@ import {
 } from '../db/repositories/sync-jobs.ts';
 import { SourceRateLimitedError } from '../connectors/http/source-errors.ts';
 import { newId } from '../domain/ids.ts';
-import type { SyncCounters, SyncJobKind, SyncMode, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
+import { activeSyncStatuses, type SyncCounters, type SyncJobKind, type SyncMode, type SyncStatus, type SyncTrigger } from '../domain/sync-job.ts';
 import { preparePage } from '../sync/prepare-page.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { failureTypes, nonRetryable } from './failures.ts';
 import { classifySourceError, createConnectorSourceOpener } from './connector-source.ts';
+import { createWebhookAnnouncer } from './webhook-activities.ts';
 
 /** What a sync run carries from page to page; small, since it travels through workflow history. */
 export interface SyncState {
@@ -34,13 +36,20 @@ export interface SyncState {
   startedAt: string;
 }
 
-export type BeginSyncResult = { started: true; state: SyncState } | { started: false; activeJobId: string };
+/** How a workflow names the connector it runs for, in the Temporal UI. */
+export interface ConnectorLabel {
+  name: string;
+  type: string;
+}
+
+export type BeginSyncResult = { started: true; state: SyncState; connector: ConnectorLabel } | { started: false; activeJobId: string };
 
 class PageAlreadyCommitted extends Error {}
 
 export function createSyncActivities(deps: ActivityDependencies) {
   const { db, now } = deps;
   const openConnectorSource = createConnectorSourceOpener(deps);
+  const webhooks = createWebhookAnnouncer(deps);
 
   async function stateOf(jobId: string): Promise<SyncState & { status: SyncStatus }> {
     const row = await findSyncJobRow(db, jobId);
@@ -80,10 +89,11 @@ export function createSyncActivities(deps: ActivityDependencies) {
       if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${input.connectorId} does not exist`);
       if (connector.state === 'deleting') throw nonRetryable(failureTypes.connectorNotFound, `Connector ${input.connectorId} is being deleted`);
       const at = now().toISOString();
+      const label = { name: connector.name, type: connector.type };
       if (input.jobId) {
         await changeSyncJobStatus(db, input.jobId, 'running', { phase: 'reading', now: at });
         const { status: _status, ...state } = await stateOf(input.jobId);
-        return { started: true, state };
+        return { started: true, state, connector: label };
       }
       const jobId = newId('job');
       const opened = await openSyncJob(db, {
@@ -99,7 +109,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
       });
       if (!opened.opened) return { started: false, activeJobId: opened.activeJobId };
       const { status: _status, ...state } = await stateOf(jobId);
-      return { started: true, state };
+      return { started: true, state, connector: label };
     },
 
     /**
@@ -154,6 +164,7 @@ export function createSyncActivities(deps: ActivityDependencies) {
             trx,
             connector.id,
             (page.deleted ?? []).filter((externalId) => !written.has(externalId)),
+            { jobId: job.id, now: at },
           );
           const pageCommitted = await commitSyncPage(trx, {
             jobId: job.id,
@@ -175,8 +186,9 @@ export function createSyncActivities(deps: ActivityDependencies) {
           if (error instanceof PageAlreadyCommitted) return false;
           throw error;
         });
-      // A page an earlier attempt committed logged its failures then.
+      // A page an earlier attempt committed logged and counted its items then.
       if (committed) {
+        deps.metrics.documents(connector.type, delta);
         for (const externalId of sanitized) {
           log.warn('Sync item stored with NUL characters or broken UTF-16 removed', { jobId: job.id, connectorId: connector.id, externalId });
         }
@@ -213,18 +225,33 @@ export function createSyncActivities(deps: ActivityDependencies) {
       const status = input.status === 'succeeded' && everyItemFailed ? 'failed' : input.status;
       const error = status === input.status ? input.error : await everyItemFailedReason(job.id, Number(job.failed));
       if (status === 'succeeded') await keepSourceCursor(db, job.id);
+      const connectorType = (await findConnector(db, job.connector_id))?.type ?? 'unknown';
       if (input.removeUnseen && status === 'succeeded' && ['running', 'canceling'].includes(job.status)) {
         await changeSyncJobStatus(db, job.id, job.status as SyncStatus, { phase: 'removing_deleted', now: now().toISOString() });
-        const deleted = await deleteDocumentsNotSeenBy(db, job.connector_id, job.id);
+        const deleted = await deleteDocumentsNotSeenBy(db, job.connector_id, job.id, now().toISOString());
         await recordDeleted(db, job.id, deleted, now().toISOString());
+        deps.metrics.documents(connectorType, { deleted });
       }
-      await changeSyncJobStatus(db, job.id, status, {
+      const finishedAt = now();
+      const ended = await changeSyncJobStatus(db, job.id, status, {
         phase: 'done',
         finished: true,
-        now: now().toISOString(),
+        now: finishedAt.toISOString(),
         ...(error ? { error } : {}),
       });
+      // Only the call that ended the job counts it, so a retried finish counts once.
+      if (ended && activeSyncStatuses.includes(job.status as SyncStatus)) {
+        deps.metrics.jobFinished(connectorType, job.kind as SyncJobKind, status, (finishedAt.getTime() - Date.parse(job.started_at)) / 1000);
+      }
       await resetFrontier(db, job.id);
+      // Every job's end compacts its collection's feed, so a feed nobody reads stays bounded too.
+      const connector = await findConnector(db, job.connector_id);
+      if (connector) {
+        const olderThan = new Date(now().getTime() - deps.limits.changeFeedRetentionMs).toISOString();
+        await compactDocumentChanges(db, { workspaceId: connector.workspaceId, collection: connector.collection, olderThan });
+      }
+      const finished = await findSyncJobRow(db, job.id);
+      if (finished?.kind === 'sync') await webhooks.syncEnded(finished);
       return stateOf(job.id);
     },
   };

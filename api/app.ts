@@ -12,6 +12,7 @@ import { registerDeleteConnector } from './routes/delete-connector.ts';
 import { registerDeleteConnectorFile } from './routes/delete-connector-file.ts';
 import { registerDeleteCredential } from './routes/delete-credential.ts';
 import { registerDocs } from './routes/get-docs.ts';
+import { registerConsole } from './routes/console.ts';
 import { registerGetConnector } from './routes/get-connector.ts';
 import { registerGetConnectorFiles } from './routes/get-connector-files.ts';
 import { registerGetConnectorTypes } from './routes/get-connector-types.ts';
@@ -31,6 +32,11 @@ import { registerGetConnectorSyncs } from './routes/get-connector-syncs.ts';
 import { registerPostSyncControl } from './routes/post-sync-control.ts';
 import { registerGetSyncEvents } from './routes/get-sync-events.ts';
 import { registerDocuments } from './routes/documents.ts';
+import { registerGetCollectionChanges } from './routes/get-collection-changes.ts';
+import { registerPostWebhooks } from './routes/post-webhooks.ts';
+import { registerGetWebhooks } from './routes/get-webhooks.ts';
+import { registerDeleteWebhook } from './routes/delete-webhook.ts';
+import { registerGetWebhookDeliveries } from './routes/get-webhook-deliveries.ts';
 import { registerPauseResume } from './routes/post-connector-pause-resume.ts';
 import { registerPostConnectors } from './routes/post-connectors.ts';
 import { registerPostCredentials } from './routes/post-credentials.ts';
@@ -51,7 +57,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   });
 
   app.use(requestId());
-  const metrics = createApiMetrics();
+  const metrics = createApiMetrics(deps.db);
   app.use(metrics.middleware);
   registerGetMetrics(app, metrics.registry, deps.metricsToken);
   const uploadPath = /^\/v1\/connectors\/[^/]+\/files$/;
@@ -81,6 +87,11 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   registerGetConnectorFiles(app, deps);
   registerDeleteConnectorFile(app, deps);
   registerDocuments(app, deps);
+  registerGetCollectionChanges(app, deps);
+  registerPostWebhooks(app, deps);
+  registerGetWebhooks(app, deps);
+  registerDeleteWebhook(app, deps);
+  registerGetWebhookDeliveries(app, deps);
   registerPostCredentials(app, deps);
   registerGetCredentials(app, deps);
   registerPatchCredential(app, deps);
@@ -88,6 +99,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   registerWorkspaces(app, deps);
   registerHealth(app, deps);
   registerDocs(app);
+  registerConsole(app, { temporalUiUrl: deps.temporalUiUrl, temporalNamespace: deps.temporal.options.namespace });
   registerElasticApi(app, deps);
   registerOnyxApi(app, deps);
   registerOAuthConnectorsApi(app, deps);

@@ -41,6 +41,7 @@ const app = createApp({
   fetch: createGuardedFetch(new AddressPolicy(config.TRIBUTARY_ALLOWED_HOSTS)),
   limits: apiLimitsOf(config),
   metricsToken: config.TRIBUTARY_METRICS_TOKEN,
+  temporalUiUrl: config.temporalUiUrl,
 });
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, (info) => {

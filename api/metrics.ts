@@ -1,11 +1,17 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { trackActiveSyncJobs } from '../activities/sync-metrics.ts';
+import type { Db } from '../db/database.ts';
 
-/** Prometheus metrics of one API process: its runtime, and requests by route (never by raw path). */
-export function createApiMetrics() {
+/**
+ * Prometheus metrics of one API process: its runtime, requests by route (never by raw path), and the
+ * deployment's active sync jobs, read from the database when scraped.
+ */
+export function createApiMetrics(db: Db) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tributary_api_' });
+  trackActiveSyncJobs(registry, db);
   const requests = new Counter({
     name: 'tributary_http_requests_total',
     help: 'HTTP requests answered, by method, route and status',

@@ -5,6 +5,7 @@ import { resourceIdSchema } from '../domain/ids.ts';
 import { connectorStatuses } from '../domain/connector-status.ts';
 import { metadataSchema } from '../domain/metadata.ts';
 import { scheduleSchema } from '../domain/schedule.ts';
+import { syncCountersSchema, syncStatuses } from '../domain/sync-job.ts';
 
 const knownTypes = connectorDefinitions.map((definition) => definition.type);
 
@@ -67,6 +68,16 @@ export const connectorSchema = storedConnectorSchema
         '`active` while it syncs as configured, `paused`, `pending` until it can sync (being created, waiting for a credential or its configuration), `error` when it lost access or its last sync failed, `deleting`.',
     }),
     lastSync: z.iso.datetime().nullable().meta({ description: 'When its last sync ended, whatever the outcome; null before the first.' }),
+    lastSyncJob: z
+      .object({ jobId: z.string(), status: z.enum(syncStatuses), finishedAt: z.iso.datetime(), counters: syncCountersSchema })
+      .nullable()
+      .meta({ description: 'Its last finished sync (not prune): which job, how it ended, when, and its counters; null before the first.' }),
+    nextRunAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: 'When its schedule starts the next sync; null for a manual or paused schedule, or when Temporal does not answer in time.' }),
+    documentCount: z.number().int().meta({ description: 'Documents it holds now.' }),
+    lastError: z.string().nullable().meta({ description: 'Why it is disconnected, or else the error of its last sync when that one failed; null otherwise.' }),
   })
   .meta({ id: 'Connector' });
 

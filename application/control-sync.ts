@@ -2,15 +2,13 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { changeSyncJobStatus, findSyncJobRow } from '../db/repositories/sync-jobs.ts';
 import type { SyncJobRow } from '../db/schema.ts';
 import { activeSyncStatuses, type SyncJob } from '../domain/sync-job.ts';
-import { cancelSignal, resyncSignal } from '../workflows/sync-connector.ts';
+import { resyncSignal } from '../workflows/sync-connector.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { AppError } from './errors.ts';
 import { reconcileJob } from './reconcile-job.ts';
 import { liveSyncJob, requireSyncJobRow } from './sync-status.ts';
 
 export type SyncControl = 'cancel' | 'resync';
-
-const signals = { cancel: cancelSignal, resync: resyncSignal } as const;
 
 /** Tells a running job to stop (`cancel`), or a running sync to start over as a full sync (`resync`). */
 export async function controlSync(deps: AppDependencies, workspaceId: string, connectorId: string, jobId: string, action: SyncControl): Promise<SyncJob> {
@@ -22,9 +20,9 @@ export async function controlSync(deps: AppDependencies, workspaceId: string, co
   }
   const workflow = deps.temporal.workflow.getHandle(row.workflow_id);
   try {
-    // A prune stops by cancellation; a sync by its signals, which go by workflow id only and so reach
-    // the latest run after continue-as-new.
-    await (row.kind === 'prune' ? workflow.cancel() : workflow.signal(signals[action]));
+    // Cancel is Temporal's own cancel request, so the run ends as Canceled in the Temporal UI; resync
+    // is a signal. Both go by workflow id only and so reach the latest run after continue-as-new.
+    await (action === 'cancel' ? workflow.cancel() : workflow.signal(resyncSignal));
   } catch (error) {
     // The workflow closed since the job was read: the job ends with it, as a read would have found.
     if (!(error instanceof WorkflowNotFoundError)) throw error;

@@ -25,6 +25,8 @@ export interface AppDependencies {
   /** Outbound requests (OAuth token exchanges) obey TRIBUTARY_ALLOWED_HOSTS. */
   readonly fetch: HttpFetch;
   readonly limits: ApiLimits;
+  /** Base URL of the Temporal UI, for the console's links from a sync job to its workflow; no links without it. */
+  readonly temporalUiUrl?: string | undefined;
   /** The bearer token `/metrics` requires; without one, `/metrics` is off. */
   readonly metricsToken?: string | undefined;
 }

@@ -8,6 +8,7 @@ export const errorCodes = [
   'not_found',
   'conflict',
   'schedule_conflict',
+  'cursor_expired',
   'payload_too_large',
   'unsupported_media_type',
   'quota_exceeded',

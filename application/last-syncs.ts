@@ -1,14 +1,71 @@
-import { lastFinishedSyncs } from '../db/repositories/sync-jobs.ts';
+import { countDocumentsByConnector } from '../db/repositories/documents.ts';
+import { lastFinishedSyncs, type LastFinishedSync } from '../db/repositories/sync-jobs.ts';
 import type { Connector } from '../domain/connector.ts';
-import type { SyncStatus } from '../domain/sync-job.ts';
+import { workflowIds } from '../domain/workflow-ids.ts';
 import type { AppDependencies } from './dependencies.ts';
 
-export type LastSync = { status: SyncStatus; finishedAt: string };
+export type LastSync = LastFinishedSync;
+
+/**
+ * How long a page of connectors waits for their schedules to tell their next run; the schedules are
+ * asked all at once, so a page costs one deadline at most, and an answer too late shows as null.
+ */
+const SCHEDULE_DESCRIBE_TIMEOUT_MS = 1000;
+
+/** What the API tells of a connector's health besides its state. */
+export interface ConnectorHealth {
+  lastSync: LastSync | undefined;
+  /** When its sync schedule starts the next run; null when paused, manual, past its last run, or unknown. */
+  nextRunAt: string | null;
+  documentCount: number;
+}
 
 /** The last finished sync of each connector, by connector id, read in one query for a whole page of them. */
 export function lastSyncsOf(deps: Pick<AppDependencies, 'db'>, connectors: Connector[]): Promise<Map<string, LastSync>> {
   return lastFinishedSyncs(
     deps.db,
     connectors.map((connector) => connector.id),
+  );
+}
+
+/** The health of a page of connectors by connector id: one query per concern, the schedules described concurrently. */
+export async function connectorHealthOf(
+  deps: Pick<AppDependencies, 'db' | 'temporal' | 'logger'>,
+  connectors: Connector[],
+): Promise<Map<string, ConnectorHealth>> {
+  const [lastSyncs, documentCounts, nextRuns] = await Promise.all([
+    lastSyncsOf(deps, connectors),
+    countDocumentsByConnector(
+      deps.db,
+      connectors.map((connector) => connector.id),
+    ),
+    nextRunsOf(deps, connectors),
+  ]);
+  return new Map(
+    connectors.map((connector, index) => [
+      connector.id,
+      { lastSync: lastSyncs.get(connector.id), nextRunAt: nextRuns[index] ?? null, documentCount: documentCounts.get(connector.id) ?? 0 },
+    ]),
+  );
+}
+
+/** The next action time of each connector's sync schedule, in the connectors' order. */
+function nextRunsOf(deps: Pick<AppDependencies, 'temporal' | 'logger'>, connectors: Connector[]): Promise<Array<string | null>> {
+  const deadline = Date.now() + SCHEDULE_DESCRIBE_TIMEOUT_MS;
+  return Promise.all(
+    connectors.map(async (connector) => {
+      // A manual schedule has no times, and a connector being created or deleted may have no schedule: nothing to ask.
+      if (connector.schedule.type === 'manual' || connector.state === 'creating' || connector.state === 'deleting') return null;
+      try {
+        const description = await deps.temporal.withDeadline(deadline, () =>
+          deps.temporal.schedule.getHandle(workflowIds.connectorSchedule(connector.id)).describe(),
+        );
+        if (description.state.paused) return null;
+        return description.info.nextActionTimes[0]?.toISOString() ?? null;
+      } catch (error) {
+        deps.logger.debug({ err: error, connectorId: connector.id }, 'the schedule of a connector could not be described; its next run is unknown');
+        return null;
+      }
+    }),
   );
 }

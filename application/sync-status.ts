@@ -19,15 +19,18 @@ export async function getSyncJob(deps: AppDependencies, workspaceId: string, con
   return liveSyncJob(deps, await reconcileJob(deps, await requireSyncJobRow(deps, workspaceId, connectorId, jobId)));
 }
 
-/** The sync history of a connector of the caller's workspace. */
+/**
+ * The sync history of a connector of the caller's workspace; oldest first unless asked otherwise, as
+ * the seed adapters read it in the order it happened.
+ */
 export async function listConnectorSyncJobs(
   deps: AppDependencies,
   workspaceId: string,
   connectorId: string,
-  options: { cursor?: string | undefined; limit: number },
+  options: { cursor?: string | undefined; limit: number; order?: 'newest_first' | 'oldest_first' },
 ): Promise<Page<SyncJob>> {
   const connector = await requireConnector(deps, workspaceId, connectorId);
-  return listSyncJobs(deps.db, connector.id, options, deps.now());
+  return listSyncJobs(deps.db, connector.id, { ...options, order: options.order ?? 'oldest_first' }, deps.now());
 }
 
 /** The items a job could not deliver, in the order they failed. */

@@ -1,3 +1,4 @@
+import { commaList } from '../domain/comma-list.ts';
 import path from 'node:path';
 import { z } from 'zod';
 import { serverOAuthClients, type ServerOAuthClient } from './oauth-clients.ts';
@@ -7,15 +8,7 @@ const port = z.coerce.number().int().min(1).max(65535);
 const count = z.coerce.number().int().min(1);
 const MiB = 1024 * 1024;
 const bytes = z.coerce.number().int().min(1024);
-const list = z
-  .string()
-  .default('')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  );
+const list = z.string().default('').transform(commaList);
 const optionalString = z
   .string()
   .optional()
@@ -45,6 +38,8 @@ export const envSchema = z.object({
   TRIBUTARY_PREVIOUS_SECRET_KEYS: list,
   /** Public base URL of the API, for OAuth redirect URIs; defaults to http://localhost:PORT. */
   TRIBUTARY_PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  /** The Temporal UI the console links sync jobs to; defaults to the embedded dev server's, http://localhost:TEMPORAL_UI_PORT. */
+  TRIBUTARY_TEMPORAL_UI_URL: optionalString.pipe(z.url().optional()),
   TRIBUTARY_ADMIN_KEY: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
   TRIBUTARY_ALLOWED_HOSTS: list,
   TRIBUTARY_DIRECTORY_ROOTS: list,
@@ -61,8 +56,19 @@ export const envSchema = z.object({
   TRIBUTARY_MAX_STREAMS_PER_KEY: count.default(10),
   /** A live-progress stream on a job that has not changed for this long is closed; the client may reconnect. */
   TRIBUTARY_STREAM_IDLE_SECONDS: count.default(600),
+  /** A collection's change feed keeps every change for this long; older ones are compacted (a cursor behind them answers 410). */
+  TRIBUTARY_CHANGE_FEED_RETENTION_DAYS: count.default(7),
   /** `/metrics` answers only with `Authorization: Bearer <this token>`; without it, `/metrics` is off. */
   TRIBUTARY_METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** The worker serves its `/metrics` on this port, under the same token; 0 turns it off. */
+  TRIBUTARY_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** `host:port` where the worker's Temporal SDK serves its own Prometheus metrics, unauthenticated; unset turns it off. */
+  TRIBUTARY_TEMPORAL_METRICS_ADDRESS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9465')
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -75,6 +81,7 @@ export interface Config extends Env {
   readonly embeddedTemporal: boolean;
   readonly temporalAddress: string;
   readonly publicUrl: string;
+  readonly temporalUiUrl: string;
   /** The server's own OAuth clients by source type (`TRIBUTARY_OAUTH_<TYPE>_CLIENT_ID` and `_CLIENT_SECRET`). */
   readonly oauthClients: Readonly<Record<string, ServerOAuthClient>>;
 }
@@ -96,6 +103,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
     embeddedTemporal: env.TEMPORAL_ADDRESS === undefined,
     temporalAddress: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_DEV_PORT}`,
     publicUrl: (env.TRIBUTARY_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    temporalUiUrl: (env.TRIBUTARY_TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
     oauthClients: oauth.clients,
   });
 }

@@ -21,6 +21,12 @@ export interface SyncLimits {
   readonly maxInlineRateLimitWaitMs: number;
 }
 
+/** What the worker bounds: its sync pages, and how long a collection's change feed keeps every change. */
+export interface WorkerLimits extends SyncLimits {
+  /** Changes older than this are compacted when a job of the collection ends. */
+  readonly changeFeedRetentionMs: number;
+}
+
 type LimitSettings = Pick<
   Env,
   | 'TRIBUTARY_UPLOAD_QUOTA_BYTES'
@@ -30,6 +36,7 @@ type LimitSettings = Pick<
   | 'TRIBUTARY_MAX_DOCUMENT_BYTES'
   | 'TRIBUTARY_MAX_PAGE_BYTES'
   | 'TRIBUTARY_MAX_RATE_LIMIT_WAIT_SECONDS'
+  | 'TRIBUTARY_CHANGE_FEED_RETENTION_DAYS'
 >;
 
 export function apiLimitsOf(env: LimitSettings): ApiLimits {
@@ -41,10 +48,11 @@ export function apiLimitsOf(env: LimitSettings): ApiLimits {
   };
 }
 
-export function syncLimitsOf(env: LimitSettings): SyncLimits {
+export function syncLimitsOf(env: LimitSettings): WorkerLimits {
   return {
     maxDocumentBytes: env.TRIBUTARY_MAX_DOCUMENT_BYTES,
     maxPageBytes: env.TRIBUTARY_MAX_PAGE_BYTES,
     maxInlineRateLimitWaitMs: env.TRIBUTARY_MAX_RATE_LIMIT_WAIT_SECONDS * 1000,
+    changeFeedRetentionMs: env.TRIBUTARY_CHANGE_FEED_RETENTION_DAYS * 24 * 60 * 60 * 1000,
   };
 }

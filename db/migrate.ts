@@ -11,6 +11,8 @@ import * as boundedSearchVector from './migrations/008_bounded_search_vector.ts'
 import * as rateLimitedResumeAt from './migrations/009_rate_limited_resume_at.ts';
 import * as sourceCursors from './migrations/010_source_cursors.ts';
 import * as consentWithoutConnector from './migrations/011_consent_without_connector.ts';
+import * as documentChanges from './migrations/012_document_changes.ts';
+import * as webhooks from './migrations/013_webhooks.ts';
 
 /** Migrations are listed in code so the bundle and every entry point carry the same set. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +27,8 @@ const migrations: Record<string, Migration> = {
   '009_rate_limited_resume_at': rateLimitedResumeAt,
   '010_source_cursors': sourceCursors,
   '011_consent_without_connector': consentWithoutConnector,
+  '012_document_changes': documentChanges,
+  '013_webhooks': webhooks,
 };
 
 /** The names of the migrations this build carries, in the order they apply. */

@@ -159,6 +159,60 @@ export interface SyncFailuresTable {
   created_at: Timestamp;
 }
 
+/** One write or delete of a document, in the order its collection's feed serves them. */
+export interface DocumentChangesTable {
+  /** bigint on PostgreSQL comes back as a string; the repository converts it. */
+  seq: ColumnType<number | string, never, never>;
+  workspace_id: string;
+  collection: string;
+  connector_id: string;
+  document_id: string;
+  external_id: string;
+  /** `upsert` or `delete`. */
+  kind: string;
+  /** The written content's hash; null for a delete. */
+  content_hash: string | null;
+  changed_at: Timestamp;
+  sync_job_id: string | null;
+}
+
+/** The highest change number compaction has removed from a collection's feed. */
+export interface DocumentChangeHorizonsTable {
+  workspace_id: string;
+  collection: string;
+  compacted_through: ColumnType<number | string, number, number>;
+}
+
+/** A workspace's subscription to events; the signing secret is sealed, `disabled_at` set once it is deleted. */
+export interface WebhooksTable {
+  id: string;
+  workspace_id: string;
+  url: string;
+  /** The subscribed event types, a JSON array. */
+  events: JsonText;
+  /** The cipher's SealedSecret of the signing secret, as JSON. */
+  sealed_secret: JsonText;
+  secret_hint: string;
+  created_at: Timestamp;
+  disabled_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+}
+
+/** One event sent to one webhook: the body as signed, and how its last attempt went. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  payload: JsonText;
+  /** `pending`, `delivered` or `failed`. */
+  status: string;
+  attempt_count: ColumnType<number, number | undefined, number>;
+  last_status_code: ColumnType<number | null, number | null | undefined, number | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  delivered_at: ColumnType<Timestamp | null, Timestamp | null | undefined, Timestamp | null>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -170,6 +224,10 @@ export interface Database {
   uploaded_files: UploadedFilesTable;
   crawl_frontier: CrawlFrontierTable;
   sync_failures: SyncFailuresTable;
+  document_changes: DocumentChangesTable;
+  document_change_horizons: DocumentChangeHorizonsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;
@@ -184,3 +242,5 @@ export type OAuthStateRow = Selectable<OAuthStatesTable>;
 export type SyncJobRow = Selectable<SyncJobsTable>;
 export type DocumentRow = Selectable<DocumentsTable>;
 export type NewDocumentRow = Insertable<DocumentsTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

@@ -79,6 +79,7 @@ export const syncJobSchema = z
     updatedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime().nullable(),
     error: z.string().nullable(),
+    workflowId: z.string().nullable().meta({ description: 'The Temporal workflow that runs the job, to look it up in the Temporal UI.' }),
   })
   .meta({ id: 'SyncJob' });
 

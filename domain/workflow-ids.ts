@@ -13,4 +13,6 @@ export const workflowIds = {
    */
   connectorChange: (connectorId: string) => `connector-change-${connectorId}`,
   deleteConnector: (connectorId: string) => `connector-delete-${connectorId}`,
+  /** One per (event, webhook): the delivery id is derived from both, so an event is never delivered twice. */
+  webhookDelivery: (deliveryId: string) => `webhook-${deliveryId}`,
 };

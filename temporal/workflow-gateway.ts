@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, type WorkflowClient } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowClient } from '@temporalio/client';
 import type { WorkflowGateway } from '../activities/dependencies.ts';
 
 /** How long the API waits to learn whether a workflow still runs before it answers from the database. */
@@ -15,6 +15,21 @@ export function temporalWorkflowGateway(workflows: WorkflowClient): WorkflowGate
         await handle.result().catch(() => undefined);
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    },
+    async startOnce(workflowType, { workflowId, taskQueue, args, staticSummary }) {
+      try {
+        await workflows.start(workflowType, {
+          workflowId,
+          taskQueue,
+          args,
+          staticSummary,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (error) {
+        // A closed workflow under this id already did the work.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
     },
   };

@@ -11,6 +11,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { connectOrExit, connectWorkerConnection } from '../temporal/connection.ts';
 import { buildActivityDependencies } from './activity-dependencies.ts';
 import { bundleWorkflowsInChildProcess, createWorker, SHUTDOWN_GRACE_MS } from './create-worker.ts';
+import { createWorkerMetricsRegistry, serveWorkerMetrics, temporalMetricsTelemetry } from './metrics.ts';
 
 /** Once the supervisor is gone, the most the worker waits for its activities before it exits. */
 const SUPERVISOR_GONE_EXIT_MS = SHUTDOWN_GRACE_MS + 5_000;
@@ -21,13 +22,19 @@ const logger = createLogger(config, 'worker');
 // supervisor ends, kill -9 included, so no orphan worker is left. Until it polls there is nothing to drain.
 const exitEarly = () => process.exit(1);
 process.once('disconnect', exitEarly);
-Runtime.install({ logger: temporalLogger(logger) });
+Runtime.install({ logger: temporalLogger(logger), ...temporalMetricsTelemetry(config.TRIBUTARY_TEMPORAL_METRICS_ADDRESS) });
 
 const db = createDatabase(databaseTarget(config), { logger });
 await migrateToLatest(db);
 const connection = await connectOrExit(config, connectWorkerConnection);
 const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const workflowBundle = await bundleWorkflowsInChildProcess(tmpdir());
+const metricsRegistry = createWorkerMetricsRegistry();
+// Off without a token, as the API's /metrics is: the figures are not for every client.
+const metricsServer =
+  config.TRIBUTARY_METRICS_TOKEN && config.TRIBUTARY_WORKER_METRICS_PORT > 0
+    ? await serveWorkerMetrics({ registry: metricsRegistry, token: config.TRIBUTARY_METRICS_TOKEN, port: config.TRIBUTARY_WORKER_METRICS_PORT })
+    : undefined;
 const worker = await createWorker({
   workflowBundle,
   connection,
@@ -42,6 +49,7 @@ const worker = await createWorker({
     allowedHosts: config.TRIBUTARY_ALLOWED_HOSTS,
     directoryRoots: config.TRIBUTARY_DIRECTORY_ROOTS,
     limits: syncLimitsOf(config),
+    metricsRegistry,
   }),
 });
 
@@ -58,11 +66,20 @@ const stopWithSupervisor = () => {
 process.off('disconnect', exitEarly);
 process.once('disconnect', stopWithSupervisor);
 // run() has started the pollers by the time it returns; `npm start` reports ready on this message.
-logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+logger.info(
+  {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    namespace: config.TEMPORAL_NAMESPACE,
+    metricsPort: metricsServer?.port ?? null,
+    temporalMetrics: config.TRIBUTARY_TEMPORAL_METRICS_ADDRESS ?? null,
+  },
+  'worker started',
+);
 process.send?.('ready');
 await running;
 // The listener holds the IPC channel open, which would keep this process alive.
 process.off('disconnect', stopWithSupervisor);
+await metricsServer?.close();
 await connection.close();
 await db.destroy();
 logger.info('worker stopped');

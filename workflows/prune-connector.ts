@@ -1,6 +1,8 @@
 import { ActivityCancellationType, CancellationScope, isCancellation, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import type { SyncCounters, SyncStatus } from '../domain/sync-job.ts';
 import { databaseSteps, failureReason, finishSteps } from './activity-proxies.ts';
+import { connectorTitle, outcomeDetails } from './job-details.ts';
 
 /** Listing goes through the source: patient retries. A canceled prune is waited for until it has stopped deleting. */
 const pruneSteps = proxyActivities<Pick<Activities, 'pruneDocuments'>>({
@@ -21,34 +23,34 @@ export interface PruneConnectorInput {
 
 export type PruneConnectorResult =
   | { connectorId: string; jobId: string; status: 'succeeded'; deleted: number; listed: number }
-  | { connectorId: string; jobId: string; status: 'canceled' }
   | { connectorId: string; status: 'skipped'; activeJobId: string };
 
 /**
  * Removes the documents whose ids the source no longer lists, without reading any content. A prune is
  * a job of its connector: it is skipped while a sync runs, and a sync waits for it (409) meanwhile.
+ * It stops on Temporal's cancel request, ending its job canceled and the run as Canceled.
  */
 export async function pruneConnector(input: PruneConnectorInput): Promise<PruneConnectorResult> {
   const { connectorId } = input;
   const begun = await databaseSteps.beginSync({ connectorId, trigger: input.trigger, mode: 'full', kind: 'prune', workflowId: workflowInfo().workflowId });
   if (!begun.started) return { connectorId, status: 'skipped', activeJobId: begun.activeJobId };
   const { jobId } = begun.state;
-  setCurrentDetails(`Pruning connector **${connectorId}**, job ${jobId}`);
+  const title = connectorTitle(begun.connector, connectorId);
+  setCurrentDetails(`Pruning ${title} (${connectorId}), job ${jobId}`);
+  const showOutcome = (finished: { status: SyncStatus; counters: SyncCounters }, reason?: string) =>
+    setCurrentDetails(outcomeDetails({ kind: 'prune', title, connectorId, jobId, status: finished.status, counters: finished.counters, reason }));
   try {
     const result = await pruneSteps.pruneDocuments({ jobId });
-    await finishSteps.finishSync({ jobId, status: 'succeeded', removeUnseen: false });
+    showOutcome(await finishSteps.finishSync({ jobId, status: 'succeeded', removeUnseen: false }));
     return { connectorId, jobId, status: 'succeeded', deleted: result.deleted, listed: result.listed };
   } catch (error) {
     const canceled = isCancellation(error);
-    await CancellationScope.nonCancellable(() =>
-      finishSteps.finishSync({
-        jobId,
-        status: canceled ? 'canceled' : 'failed',
-        removeUnseen: false,
-        ...(canceled ? {} : { error: failureReason(error).message }),
-      }),
+    const reason = canceled ? undefined : failureReason(error).message;
+    const finished = await CancellationScope.nonCancellable(() =>
+      finishSteps.finishSync({ jobId, status: canceled ? 'canceled' : 'failed', removeUnseen: false, ...(reason ? { error: reason } : {}) }),
     );
-    if (canceled) return { connectorId, jobId, status: 'canceled' };
+    showOutcome(finished, reason);
+    // Rethrown, a cancellation ends the run as Canceled.
     throw error;
   }
 }

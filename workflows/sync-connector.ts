@@ -15,12 +15,13 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
-import type { SyncState } from '../activities/sync-activities.ts';
+import type { ConnectorLabel, SyncState } from '../activities/sync-activities.ts';
 import type { SyncCounters, SyncMode, SyncPhase, SyncStatus, SyncTrigger } from '../domain/sync-job.ts';
 import { progressEstimate } from '../domain/sync-progress.ts';
 import { workflowIds } from '../domain/workflow-ids.ts';
 import { databaseSteps, failureReason, finishSteps } from './activity-proxies.ts';
 import { disconnectConnector } from './disconnect-connector.ts';
+import { connectorTitle, outcomeDetails } from './job-details.ts';
 
 /**
  * Pages go through the source, which may be slow or rate-limited: long timeouts, heartbeats, patient
@@ -55,7 +56,11 @@ export interface SyncProgress extends SyncCounters {
 
 /** `progress`: status, phase, counters, and percent and ETA where the source tells its total. */
 export const progressQuery = defineQuery<SyncProgress | null>('progress');
-/** `cancel`: stop after the current page with status `canceled`, keeping the counters. */
+/**
+ * `cancel`: stop after the current page with status `canceled`, keeping the counters; the run then
+ * completes with result status `canceled`. Temporal's own cancel request (the API's cancel, the UI's,
+ * `temporal workflow cancel`) does the same and ends the run as Canceled; a workflow cannot cancel itself.
+ */
 export const cancelSignal = defineSignal('cancel');
 /** `resync`: start over as a full sync. */
 export const resyncSignal = defineSignal('resync');
@@ -78,6 +83,8 @@ export interface SyncConnectorInput {
   jobId?: string;
   /** Carried over by continue-as-new. */
   resume?: SyncState;
+  /** Carried over by continue-as-new, to name the connector in the Temporal UI. */
+  connector?: ConnectorLabel;
   /** Pages per run before continuing as new (default 200). */
   pagesPerRun?: number;
 }
@@ -102,19 +109,16 @@ export async function syncConnector(input: SyncConnectorInput): Promise<SyncConn
   });
 
   let state: SyncState;
+  let connector = input.connector;
   if (input.resume) {
     state = input.resume;
   } else {
-    const begun = await databaseSteps.beginSync({
-      connectorId: input.connectorId,
-      trigger: input.trigger,
-      mode: input.mode ?? 'incremental',
-      ...(input.jobId ? { jobId: input.jobId } : {}),
-      workflowId: workflowInfo().workflowId,
-    });
+    const begun = await begin(input);
     if (!begun.started) return { status: 'skipped', activeJobId: begun.activeJobId };
     state = begun.state;
+    connector = begun.connector;
   }
+  const title = connectorTitle(connector, input.connectorId);
   let phase: SyncPhase = 'reading';
   let status: SyncStatus = 'running';
   let updatedAt = new Date().toISOString();
@@ -129,7 +133,11 @@ export async function syncConnector(input: SyncConnectorInput): Promise<SyncConn
     startedAt: state.startedAt,
     updatedAt,
   }));
-  setCurrentDetails(`Syncing connector **${input.connectorId}**, job ${state.jobId}`);
+  setCurrentDetails(`Syncing ${title} (${input.connectorId}), job ${state.jobId}`);
+  const showOutcome = (finished: SyncState & { status: SyncStatus }, reason?: string) =>
+    setCurrentDetails(
+      outcomeDetails({ kind: 'sync', title, connectorId: input.connectorId, jobId: state.jobId, status: finished.status, counters: finished.counters, reason }),
+    );
 
   try {
     for (let pagesThisRun = 0; ; pagesThisRun += 1) {
@@ -139,7 +147,7 @@ export async function syncConnector(input: SyncConnectorInput): Promise<SyncConn
         state = await databaseSteps.restartSync(state.jobId);
       }
       if (pagesThisRun >= (input.pagesPerRun ?? PAGES_PER_RUN) || workflowInfo().continueAsNewSuggested) {
-        await continueAsNew<typeof syncConnector>({ ...input, resume: state });
+        await continueAsNew<typeof syncConnector>({ ...input, resume: state, ...(connector ? { connector } : {}) });
       }
       pageScope = new CancellationScope();
       let result;
@@ -169,7 +177,9 @@ export async function syncConnector(input: SyncConnectorInput): Promise<SyncConn
     state = { ...state, counters: finished.counters };
     status = finished.status;
     phase = 'done';
-    return { status: cancelRequested ? 'canceled' : 'succeeded', jobId: state.jobId };
+    showOutcome(finished);
+    // A sync whose every item failed is failed, whatever the read did.
+    return { status: finished.status === 'failed' ? 'failed' : cancelRequested ? 'canceled' : 'succeeded', jobId: state.jobId };
   } catch (error) {
     // Continue-as-new leaves the job running for the next run; it is not an ending.
     if (error instanceof ContinueAsNew) throw error;
@@ -180,8 +190,32 @@ export async function syncConnector(input: SyncConnectorInput): Promise<SyncConn
     );
     status = finished.status;
     phase = 'done';
-    if (canceled) return { status: 'canceled', jobId: state.jobId };
-    if (failureReason(error).type === 'CredentialRefused') await CancellationScope.nonCancellable(() => disconnect(input.connectorId, reason));
+    showOutcome(finished, canceled ? undefined : reason);
+    // Temporal asked for the cancel: rethrown, the cancellation ends the run as Canceled.
+    if (canceled) throw error;
+    if (failureReason(error).type === 'CredentialRefused') await CancellationScope.nonCancellable(() => disconnect(input.connectorId, title, reason));
+    throw error;
+  }
+}
+
+/**
+ * Starts (or picks up) the run's job. A job the API queued and Temporal canceled before it began ends
+ * canceled here, rather than waiting for the API to find its workflow closed.
+ */
+async function begin(input: SyncConnectorInput) {
+  try {
+    return await databaseSteps.beginSync({
+      connectorId: input.connectorId,
+      trigger: input.trigger,
+      mode: input.mode ?? 'incremental',
+      ...(input.jobId ? { jobId: input.jobId } : {}),
+      workflowId: workflowInfo().workflowId,
+    });
+  } catch (error) {
+    const { jobId } = input;
+    if (isCancellation(error) && jobId) {
+      await CancellationScope.nonCancellable(() => finishSteps.finishSync({ jobId, status: 'canceled', removeUnseen: false }));
+    }
     throw error;
   }
 }
@@ -190,13 +224,13 @@ export async function syncConnector(input: SyncConnectorInput): Promise<SyncConn
  * Disconnects the connector whose credential the source refused, as a change of the connector: it
  * waits its turn behind any change already running. A connector that is gone needs nothing.
  */
-async function disconnect(connectorId: string, reason: string): Promise<void> {
+async function disconnect(connectorId: string, title: string, reason: string): Promise<void> {
   for (;;) {
     try {
       await executeChild(disconnectConnector, {
         workflowId: workflowIds.connectorChange(connectorId),
         args: [{ connectorId, reason }],
-        staticSummary: `Disconnect connector ${connectorId}: its credential was refused`,
+        staticSummary: `Disconnect ${title}: its credential was refused`,
       });
       return;
     } catch (error) {

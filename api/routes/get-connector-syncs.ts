@@ -11,7 +11,8 @@ const route = createRoute({
   method: 'get',
   path: '/v1/connectors/{id}/syncs',
   tags: ['Syncs'],
-  summary: 'Sync history of a connector, oldest first',
+  summary: 'Sync history of a connector, newest first',
+  description: 'Syncs and prunes, the latest first; pass `nextCursor` back as `cursor` for older ones.',
   security: bearerSecurity,
   request: { params: connectorParam, query: listQuerySchema },
   responses: {
@@ -22,7 +23,10 @@ const route = createRoute({
 
 export function registerGetConnectorSyncs(app: OpenAPIHono<AppEnv>, deps: AppDependencies): void {
   app.openapi(route, async (c) => {
-    const page = await listConnectorSyncJobs(deps, c.get('principal').workspaceId, c.req.valid('param').id, c.req.valid('query'));
+    const page = await listConnectorSyncJobs(deps, c.get('principal').workspaceId, c.req.valid('param').id, {
+      ...c.req.valid('query'),
+      order: 'newest_first',
+    });
     return c.json({ data: page.items, nextCursor: page.nextCursor }, 200);
   });
 }

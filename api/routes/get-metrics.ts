@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Registry } from 'prom-client';
 import { AppError } from '../../application/errors.ts';
+import { METRICS_TOKEN_HINT, metricsTokenCheck } from '../../config/metrics-token.ts';
 import type { AppEnv } from '../principal.ts';
 
 /**
@@ -10,17 +10,9 @@ import type { AppEnv } from '../principal.ts';
  */
 export function registerGetMetrics(app: OpenAPIHono<AppEnv>, registry: Registry, token: string | undefined): void {
   if (!token) return;
-  const expected = digest(token);
+  const authorized = metricsTokenCheck(token);
   app.get('/metrics', async (c) => {
-    const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    // Digests have one length, so the comparison takes the same time whatever was sent.
-    if (!presented || !timingSafeEqual(digest(presented), expected)) {
-      throw new AppError('unauthorized', 'Send the metrics token as "Authorization: Bearer <token>"');
-    }
+    if (!authorized(c.req.header('authorization'))) throw new AppError('unauthorized', METRICS_TOKEN_HINT);
     return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
   });
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }

@@ -142,9 +142,18 @@ export async function deleteConnectorRow(db: Executor, id: string): Promise<void
   await db.deleteFrom('connectors').where('id', '=', id).execute();
 }
 
-/** Moves a connector to `to` if the state table allows it; a repeat of the same move is a no-op. */
-export async function transitionConnector(db: Executor, id: string, to: ConnectorState, reason: string | null, now: Date): Promise<Connector> {
-  const { current } = await changeConnector(
+/**
+ * Moves a connector to `to` if the state table allows it; a repeat of the same move is a no-op (then
+ * `previous` and `current` are the same row).
+ */
+export async function transitionConnector(
+  db: Executor,
+  id: string,
+  to: ConnectorState,
+  reason: string | null,
+  now: Date,
+): Promise<{ previous: Connector; current: Connector }> {
+  return changeConnector(
     db,
     id,
     (connector) => {
@@ -154,7 +163,6 @@ export async function transitionConnector(db: Executor, id: string, to: Connecto
     },
     () => now,
   );
-  return current;
 }
 
 export class ConnectorNotFoundError extends Error {

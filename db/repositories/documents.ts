@@ -4,6 +4,7 @@ import { isPostgres } from '../dialect.ts';
 import { publicConnectorId, storedConnectorIdCandidates } from '../../domain/connector-ids.ts';
 import type { Database, DocumentRow } from '../schema.ts';
 import { chunks } from './chunks.ts';
+import { deleteDocumentsRecorded, lockCollectionFeed, recordUpserts } from './document-changes.ts';
 import { pageQuery, type Page } from './pagination.ts';
 
 type Executor = Kysely<Database>;
@@ -61,7 +62,8 @@ const CHUNK = 1000;
 
 /**
  * Upserts a page by (connector, external id). Documents whose hash is unchanged are only marked as
- * seen by this job; the others are written. Idempotent: replaying a page changes nothing more.
+ * seen by this job; the others are written, each with an upsert in its collection's change feed, so
+ * call it in a transaction. Idempotent: replaying a page changes nothing more.
  */
 export async function upsertDocuments(
   db: Executor,
@@ -90,6 +92,7 @@ export async function upsertDocuments(
     if (hashes.get(document.externalId) === hash) unchanged.push(document.externalId);
     else changed.push({ ...document, hash });
   }
+  if (changed.length > 0) await lockCollectionFeed(db, target);
   for (const batch of chunks(changed, CHUNK)) {
     await db
       .insertInto('documents')
@@ -127,6 +130,15 @@ export async function upsertDocuments(
       )
       .execute();
   }
+  await recordUpserts(
+    db,
+    target,
+    changed.map((document) => ({
+      documentId: documentId(target.connectorId, document.externalId),
+      externalId: document.externalId,
+      contentHash: document.hash,
+    })),
+  );
   for (const batch of chunks(unchanged, 500)) {
     await db
       .updateTable('documents')
@@ -139,21 +151,20 @@ export async function upsertDocuments(
 }
 
 /** After a full sync: what this job did not see is gone from the source. */
-export async function deleteDocumentsNotSeenBy(db: Executor, connectorId: string, jobId: string): Promise<number> {
-  const result = await db
-    .deleteFrom('documents')
-    .where('connector_id', '=', connectorId)
-    .where((eb) => eb.or([eb('sync_job_id', '!=', jobId), eb('sync_job_id', 'is', null)]))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+export async function deleteDocumentsNotSeenBy(db: Executor, connectorId: string, jobId: string, now: string): Promise<number> {
+  return deleteDocumentsRecorded(db, connectorId, (eb) => eb.or([eb('sync_job_id', '!=', jobId), eb('sync_job_id', 'is', null)]), { jobId, now });
 }
 
 /** Removes the connector's documents of these external ids, as a source's changes feed reports them gone; returns how many there were. */
-export async function deleteDocumentsByExternalId(db: Executor, connectorId: string, externalIds: string[]): Promise<number> {
+export async function deleteDocumentsByExternalId(
+  db: Executor,
+  connectorId: string,
+  externalIds: string[],
+  change: { jobId: string; now: string },
+): Promise<number> {
   let deleted = 0;
   for (const batch of chunks(externalIds, 500)) {
-    const result = await db.deleteFrom('documents').where('connector_id', '=', connectorId).where('external_id', 'in', batch).executeTakeFirst();
-    deleted += Number(result.numDeletedRows);
+    deleted += await deleteDocumentsRecorded(db, connectorId, (eb) => eb('external_id', 'in', batch), change);
   }
   return deleted;
 }
@@ -165,9 +176,20 @@ export async function markDocumentsSeen(db: Executor, connectorId: string, jobId
   }
 }
 
-export async function deleteConnectorDocuments(db: Executor, connectorId: string): Promise<number> {
-  const result = await db.deleteFrom('documents').where('connector_id', '=', connectorId).executeTakeFirst();
-  return Number(result.numDeletedRows);
+export async function deleteConnectorDocuments(db: Executor, connectorId: string, now: string): Promise<number> {
+  return deleteDocumentsRecorded(db, connectorId, (eb) => eb.lit(true), { jobId: null, now });
+}
+
+/** How many documents each connector holds, in one grouped query; a connector with none is absent. */
+export async function countDocumentsByConnector(db: Executor, connectorIds: string[]): Promise<Map<string, number>> {
+  if (connectorIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('documents')
+    .select((eb) => ['connector_id', eb.fn.countAll().as('count')])
+    .where('connector_id', 'in', connectorIds)
+    .groupBy('connector_id')
+    .execute();
+  return new Map(rows.map((row) => [row.connector_id, Number(row.count)]));
 }
 
 export async function findWorkspaceDocument(db: Executor, workspaceId: string, id: string): Promise<StoredDocument | undefined> {

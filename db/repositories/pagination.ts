@@ -25,28 +25,32 @@ export function decodeCursor(cursor: string): [string, string] {
   throw new InvalidCursorError('cursor is not one this API returned');
 }
 
-type Paged = 'connectors' | 'credentials' | 'documents';
+type Paged = 'connectors' | 'credentials' | 'documents' | 'webhooks' | 'webhook_deliveries';
 
-/** Keyset pagination in creation order, stable under concurrent inserts. */
+/**
+ * Keyset pagination in creation order (or newest first with `desc`), stable under concurrent inserts.
+ */
 export async function pageQuery<T extends Paged, Row extends { created_at?: string; id: string }, Item>(
   query: SelectQueryBuilder<Database, T, Row>,
   options: { cursor?: string | undefined; limit: number },
   toItem: (row: Row) => Item,
   orderColumn: 'created_at' | 'id' = 'created_at',
+  direction: 'asc' | 'desc' = 'asc',
 ): Promise<Page<Item>> {
   let paged = query;
   if (options.cursor) {
     const [at, id] = decodeCursor(options.cursor);
+    const after = direction === 'asc' ? '>' : '<';
     paged = paged.where((eb) =>
       eb.or([
-        eb(eb.ref(orderColumn as never), '>', at as never),
-        eb.and([eb(eb.ref(orderColumn as never), '=', at as never), eb('id' as never, '>', id as never)]),
+        eb(eb.ref(orderColumn as never), after, at as never),
+        eb.and([eb(eb.ref(orderColumn as never), '=', at as never), eb('id' as never, after, id as never)]),
       ]),
     );
   }
   const rows = await paged
-    .orderBy(orderColumn as never)
-    .orderBy('id' as never)
+    .orderBy(orderColumn as never, direction)
+    .orderBy('id' as never, direction)
     .limit(options.limit + 1)
     .execute();
   const items = rows.slice(0, options.limit);

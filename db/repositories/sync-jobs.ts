@@ -11,6 +11,7 @@ import {
   type SyncStatus,
   type SyncTrigger,
   syncStatuses,
+  activeSyncStatuses,
 } from '../../domain/sync-job.ts';
 import { isUniqueViolation } from '../database.ts';
 import { cursorHint } from '../../domain/secret-hint.ts';
@@ -66,6 +67,7 @@ export function toSyncJob(row: SyncJobRow, now: Date): SyncJob {
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
     error: row.error,
+    workflowId: row.workflow_id,
   };
 }
 
@@ -182,12 +184,21 @@ async function lastSucceededSync(db: Executor, connectorId: string) {
     .executeTakeFirst();
 }
 
-/** The last finished sync (not prune) of each connector: when it ended and how. */
-export async function lastFinishedSyncs(db: Executor, connectorIds: string[]): Promise<Map<string, { status: SyncStatus; finishedAt: string }>> {
+/** How a connector's last finished sync ended. */
+export interface LastFinishedSync {
+  jobId: string;
+  status: SyncStatus;
+  finishedAt: string;
+  counters: SyncCounters;
+  error: string | null;
+}
+
+/** The last finished sync (not prune) of each connector: when it ended, how, and what it did. */
+export async function lastFinishedSyncs(db: Executor, connectorIds: string[]): Promise<Map<string, LastFinishedSync>> {
   if (connectorIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('sync_jobs as job')
-    .select(['job.connector_id', 'job.status', 'job.finished_at'])
+    .selectAll('job')
     .where('job.connector_id', 'in', connectorIds)
     .where('job.kind', '=', 'sync')
     .where((eb) =>
@@ -202,17 +213,40 @@ export async function lastFinishedSyncs(db: Executor, connectorIds: string[]): P
       ),
     )
     .execute();
-  return new Map(rows.map((row) => [row.connector_id, { status: row.status as SyncStatus, finishedAt: row.finished_at as string }]));
+  return new Map(
+    rows.map((row) => [
+      row.connector_id,
+      { jobId: row.id, status: row.status as SyncStatus, finishedAt: row.finished_at as string, counters: countersOf(row), error: row.error },
+    ]),
+  );
 }
 
+/** A page of a connector's jobs in the order asked; a cursor goes on in the order it was made in. */
 export async function listSyncJobs(
   db: Executor,
   connectorId: string,
-  options: { cursor?: string | undefined; limit: number },
+  options: { cursor?: string | undefined; limit: number; order: 'newest_first' | 'oldest_first' },
   now: Date,
 ): Promise<Page<SyncJob>> {
-  return pageQuery(db.selectFrom('sync_jobs').selectAll().where('connector_id', '=', connectorId) as never, options, ((row: SyncJobRow) =>
-    toSyncJob(row, now)) as never) as Promise<Page<SyncJob>>;
+  return pageQuery(
+    db.selectFrom('sync_jobs').selectAll().where('connector_id', '=', connectorId) as never,
+    options,
+    ((row: SyncJobRow) => toSyncJob(row, now)) as never,
+    'created_at',
+    options.order === 'oldest_first' ? 'asc' : 'desc',
+  ) as Promise<Page<SyncJob>>;
+}
+
+/** Active jobs (queued, running, canceling) of every workspace by kind and connector type, for the metrics. */
+export async function countActiveSyncJobs(db: Executor): Promise<Array<{ kind: string; connectorType: string; count: number }>> {
+  const rows = await db
+    .selectFrom('sync_jobs as job')
+    .innerJoin('connectors as connector', 'connector.id', 'job.connector_id')
+    .select((eb) => ['job.kind', 'connector.type', eb.fn.countAll().as('count')])
+    .where('job.status', 'in', [...activeSyncStatuses])
+    .groupBy(['job.kind', 'connector.type'])
+    .execute();
+  return rows.map((row) => ({ kind: row.kind, connectorType: row.type, count: Number(row.count) }));
 }
 
 export class SyncStatusError extends Error {

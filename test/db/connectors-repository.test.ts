@@ -57,10 +57,11 @@ describe.each(dialects)('connector repository on %s', (dialect) => {
     await insertConnectorIfAbsent(database.db, connector);
     const later = new Date(Date.parse(connector.createdAt) + 1000);
 
-    const connected = await transitionConnector(database.db, connector.id, 'connected', null, later);
+    const { previous, current: connected } = await transitionConnector(database.db, connector.id, 'connected', null, later);
+    expect(previous.state).toBe('creating');
     expect(connected).toMatchObject({ state: 'connected', updatedAt: later.toISOString() });
     // Repeating the same move is a no-op, as activity retries require.
-    expect(await transitionConnector(database.db, connector.id, 'connected', null, new Date())).toEqual(connected);
+    expect(await transitionConnector(database.db, connector.id, 'connected', null, new Date())).toEqual({ previous: connected, current: connected });
 
     await expect(transitionConnector(database.db, connector.id, 'creating', null, new Date())).rejects.toBeInstanceOf(InvalidTransitionError);
     expect(await findConnector(database.db, connector.id)).toEqual(connected);

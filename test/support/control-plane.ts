@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
+import type { Registry } from 'prom-client';
 import type { SyncLimits } from '../../config/limits.ts';
 import type { ServerOAuthClient } from '../../config/oauth-clients.ts';
+import type { WebhookRetryPolicy } from '../../domain/webhook.ts';
 import { createApp } from '../../api/app.ts';
 import type { AppDependencies } from '../../application/dependencies.ts';
 import { call, createTestKey, testAppDependencies, type TestApp } from './api.ts';
@@ -23,7 +25,19 @@ export interface ControlPlane {
 /** A real database of the dialect, a real worker on its own task queue, and the API in process. */
 export async function startControlPlane(
   dialect: Dialect,
-  options: { allowedHosts?: string[]; directoryRoots?: string[]; limits?: Partial<SyncLimits>; oauthClients?: Record<string, ServerOAuthClient> } = {},
+  options: {
+    allowedHosts?: string[];
+    directoryRoots?: string[];
+    limits?: Partial<SyncLimits>;
+    oauthClients?: Record<string, ServerOAuthClient>;
+    webhookRetry?: WebhookRetryPolicy;
+    /** `/metrics` of the API answers with this token. */
+    metricsToken?: string;
+    /** The worker's sync metrics go here. */
+    metricsRegistry?: Registry;
+    /** The Temporal SDK serves its metrics here (the process's first worker only). */
+    temporalMetricsAddress?: string;
+  } = {},
 ): Promise<ControlPlane> {
   const database = await createTestDatabase(dialect);
   const client = await connectTestClient();
@@ -33,6 +47,9 @@ export async function startControlPlane(
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
     ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.webhookRetry ? { webhookRetry: options.webhookRetry } : {}),
+    ...(options.metricsRegistry ? { metricsRegistry: options.metricsRegistry } : {}),
+    ...(options.temporalMetricsAddress ? { temporalMetricsAddress: options.temporalMetricsAddress } : {}),
   });
   const deps = testAppDependencies({
     db: database.db,
@@ -40,6 +57,7 @@ export async function startControlPlane(
     taskQueue: worker.taskQueue,
     ...(options.directoryRoots ? { directoryRoots: options.directoryRoots } : {}),
     ...(options.oauthClients ? { oauthClients: options.oauthClients } : {}),
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
   });
   const app = createApp(deps);
   const workspaceId = `ws-${Math.random().toString(36).slice(2, 8)}`;

@@ -14,6 +14,10 @@ export const tables = [
   'uploaded_files',
   'crawl_frontier',
   'sync_failures',
+  'document_changes',
+  'document_change_horizons',
+  'webhooks',
+  'webhook_deliveries',
 ] as const satisfies ReadonlyArray<keyof Database>;
 type Unlisted = Exclude<keyof Database, (typeof tables)[number]>;
 const everyTableListed: Unlisted extends never ? true : false = true;

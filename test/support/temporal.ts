@@ -4,23 +4,27 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { Registry } from 'prom-client';
 import { inject } from 'vitest';
 import { loadConfig } from '../../config/env.ts';
 import { syncLimitsOf, type SyncLimits } from '../../config/limits.ts';
 import type { Db } from '../../db/database.ts';
+import type { WebhookRetryPolicy } from '../../domain/webhook.ts';
 import { buildActivityDependencies } from '../../worker/activity-dependencies.ts';
 import { testSecretKey } from './api.ts';
 import { createWorker } from '../../worker/create-worker.ts';
+import { temporalMetricsTelemetry } from '../../worker/metrics.ts';
 import { connectClient } from '../../temporal/connection.ts';
 import { startDevServer, type DevServer } from '../../temporal/dev-server.ts';
 import { freePort } from '../../tools/ports.ts';
 
 let runtimeInstalled = false;
 
-function quietRuntime(): void {
+/** The runtime of this test process, installed once; telemetry only if the first worker asks for it. */
+function quietRuntime(temporalMetricsAddress?: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} }, ...temporalMetricsTelemetry(temporalMetricsAddress) });
 }
 
 export async function connectTestClient(address: string = inject('temporalAddress')): Promise<Client> {
@@ -95,11 +99,16 @@ export async function startTestWorker(options: {
   allowedHosts?: string[];
   directoryRoots?: string[];
   limits?: Partial<SyncLimits>;
+  webhookRetry?: WebhookRetryPolicy;
+  /** Where the sync metrics go, for a test that reads them. */
+  metricsRegistry?: Registry;
+  /** Where the Temporal SDK serves its metrics; only the process's first worker can set it. */
+  temporalMetricsAddress?: string;
   taskQueue?: string;
   /** A Temporal server of the test's own; the shared dev server otherwise. */
   address?: string;
 }): Promise<TestWorker> {
-  quietRuntime();
+  quietRuntime(options.temporalMetricsAddress);
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const connection = await NativeConnection.connect({ address: options.address ?? inject('temporalAddress') });
   const dependencies = buildActivityDependencies({
@@ -110,6 +119,8 @@ export async function startTestWorker(options: {
     allowedHosts: options.allowedHosts ?? ['127.0.0.0/8', 'localhost'],
     directoryRoots: options.directoryRoots ?? [],
     limits: { ...syncLimitsOf(loadConfig({})), ...options.limits },
+    ...(options.webhookRetry ? { webhookRetry: options.webhookRetry } : {}),
+    ...(options.metricsRegistry ? { metricsRegistry: options.metricsRegistry } : {}),
   });
   const worker = await createWorker({
     connection,

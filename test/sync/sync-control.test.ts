@@ -1,3 +1,5 @@
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import { workflowMetadataQuery } from '@temporalio/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from '../support/databases.ts';
 import { eventually, startControlPlane, waitForSync, type ControlPlane } from '../support/control-plane.ts';
@@ -36,6 +38,22 @@ describe.each(dialects)('controlling a running sync on %s', (dialect) => {
     return startSync(await createSlowConnector());
   }
 
+  /** The workflow of a job, as the Temporal UI would open it. */
+  async function workflowOf(jobId: string) {
+    const row = await plane.database.db.selectFrom('sync_jobs').select('workflow_id').where('id', '=', jobId).executeTakeFirstOrThrow();
+    return plane.client.workflow.getHandle(row.workflow_id as string);
+  }
+
+  /** What a closed run ended with: its result, or the failure it ended with. */
+  async function endingOf(handle: Awaited<ReturnType<typeof workflowOf>>): Promise<unknown> {
+    return handle.result().catch((error: unknown) => error);
+  }
+
+  function expectCanceledRun(ending: unknown) {
+    expect(ending).toBeInstanceOf(WorkflowFailedError);
+    expect((ending as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  }
+
   async function running(connectorId: string, jobId: string) {
     return eventually(async () => {
       const response = await plane.request('GET', `/v1/connectors/${connectorId}/sync/${jobId}`);
@@ -67,6 +85,15 @@ describe.each(dialects)('controlling a running sync on %s', (dialect) => {
     const collected = events.map((event) => event.job.progress.collected);
     expect(collected).toEqual([...collected].sort((a, b) => a - b));
     expect(events.filter((event) => event.event === 'progress').length).toBeGreaterThan(0);
+
+    // The Temporal UI shows how the job ended, naming the connector.
+    const workflow = await workflowOf(jobId);
+    const { progress } = events.at(-1)!.job;
+    const { currentDetails } = await workflow.query(workflowMetadataQuery);
+    expect(currentDetails).toContain('**Succeeded**: sync of web_scraper connector "Slow site"');
+    expect(currentDetails).toContain(`job ${jobId}`);
+    expect(currentDetails).toContain(`${progress.collected} collected, ${progress.indexed} indexed`);
+    expect(await workflow.result()).toEqual({ status: 'succeeded', jobId });
   });
 
   it('cancels within seconds, keeping the counters', async () => {
@@ -81,11 +108,46 @@ describe.each(dialects)('controlling a running sync on %s', (dialect) => {
     expect(job.progress.collected).toBeGreaterThan(0);
     expect(job.progress.collected).toBeLessThan(job.progress.total);
     expect(job.progress.deleted).toBe(0);
-    expect((await plane.request('POST', `/v1/connectors/${connectorId}/sync/${jobId}/cancel`)).status).toBe(409);
+    // The API's cancel is Temporal's own: the run ends as Canceled, its details saying so.
+    const workflow = await workflowOf(jobId);
+    expectCanceledRun(await endingOf(workflow));
+    expect((await workflow.describe()).status.name).toBe('CANCELLED');
+    expect((await workflow.query(workflowMetadataQuery)).currentDetails).toContain(`**Canceled**: sync of web_scraper connector "Slow site"`);
+    const again = await plane.request('POST', `/v1/connectors/${connectorId}/sync/${jobId}/cancel`);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'conflict', details: { jobId, status: 'canceled' } });
     // A canceled sync frees the connector for the next one.
     const next = await plane.request('POST', `/v1/connectors/${connectorId}/sync`);
     expect(next.status).toBe(202);
     expect((await waitForSync(plane, connectorId, next.body.data.jobId, 90_000)).status).toBe('succeeded');
+  });
+
+  it('ends the job canceled and the run as Canceled on a cancel from the Temporal UI', async () => {
+    const { connectorId, jobId } = await startSlowSync();
+    await running(connectorId, jobId);
+    const workflow = await workflowOf(jobId);
+    // What the UI's Cancel button and `temporal workflow cancel` send.
+    await workflow.cancel();
+    expectCanceledRun(await endingOf(workflow));
+    expect((await workflow.describe()).status.name).toBe('CANCELLED');
+    const job = await waitForSync(plane, connectorId, jobId);
+    expect(job).toMatchObject({ status: 'canceled', phase: 'done', error: null });
+    expect(job.progress.collected).toBeGreaterThan(0);
+    expect(job.progress.collected).toBeLessThan(job.progress.total);
+    expect((await workflow.query(workflowMetadataQuery)).currentDetails).toContain(`**Canceled**: sync of web_scraper connector "Slow site"`);
+  });
+
+  it('stops on the cancel signal, ending the job canceled and the run with a canceled result', async () => {
+    const { connectorId, jobId } = await startSlowSync();
+    await running(connectorId, jobId);
+    const workflow = await workflowOf(jobId);
+    await workflow.signal('cancel');
+    // A workflow cannot cancel itself, so a run stopped by the signal completes and says how.
+    expect(await workflow.result()).toEqual({ status: 'canceled', jobId });
+    const job = await waitForSync(plane, connectorId, jobId);
+    expect(job.status).toBe('canceled');
+    expect(job.progress.collected).toBeLessThan(job.progress.total);
+    expect((await workflow.query(workflowMetadataQuery)).currentDetails).toContain('**Canceled**');
   });
 
   it('restarts an incremental sync as a full sync on resync', async () => {
@@ -120,8 +182,8 @@ describe.each(dialects)('controlling a running sync on %s', (dialect) => {
 
     // The sync was canceled by the delete, not left to fail on a connector that is gone.
     const sync = plane.client.workflow.getHandle(syncWorkflowId as string);
-    expect(await sync.result()).toEqual({ status: 'canceled', jobId });
-    expect((await sync.describe()).status.name).toBe('COMPLETED');
+    expectCanceledRun(await endingOf(sync));
+    expect((await sync.describe()).status.name).toBe('CANCELLED');
     const left = async (table: 'documents' | 'sync_jobs') =>
       plane.database.db.selectFrom(table).select('connector_id').where('connector_id', '=', connectorId).execute();
     expect(await left('documents')).toEqual([]);
@@ -144,7 +206,8 @@ describe.each(dialects)('controlling a running sync on %s', (dialect) => {
     await eventually(async () => expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId));
     const cancel = await plane.request('POST', `/v1/connectors/${connectorId}/sync/${jobId}/cancel`);
     expect(cancel.status).toBe(202);
-    expect(await handle.result()).toEqual({ status: 'canceled', jobId });
+    expectCanceledRun(await endingOf(handle));
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
     const job = await waitForSync(plane, connectorId, jobId);
     expect(job.status).toBe('canceled');
     expect(job.progress.collected).toBeLessThan(job.progress.total);

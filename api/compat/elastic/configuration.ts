@@ -1,3 +1,4 @@
+import { asList } from '../../../domain/comma-list.ts';
 import { credentialSecretSchemas, type CredentialKind } from '../../../domain/credential.ts';
 import { invalidField } from './errors.ts';
 
@@ -78,22 +79,10 @@ export interface MappedConfiguration {
 const isEverything = (value: unknown) => value === '*' || (Array.isArray(value) && value.length === 1 && value[0] === '*');
 
 function converted(field: string, value: unknown, as: ConfigField['as']): unknown {
-  if (as === 'list')
-    return typeof value === 'string'
-      ? value
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean)
-      : value;
+  if (as === 'list') return asList(value);
   if (as === 'number' && typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
   if (as !== 'single') return value;
-  const items =
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean)
-      : value;
+  const items = asList(value);
   if (!Array.isArray(items)) return items;
   if (items.length !== 1) throw invalidField(['configuration', field], 'Tributary takes exactly one value here');
   return items[0];

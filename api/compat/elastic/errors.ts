@@ -23,6 +23,7 @@ const elasticTypeOf: Record<ErrorCode, string> = {
   payload_too_large: 'content_too_long_exception',
   unsupported_media_type: 'media_type_header_exception',
   quota_exceeded: 'status_exception',
+  cursor_expired: 'status_exception',
   too_many_requests: 'es_rejected_execution_exception',
   credential_check_failed: 'status_exception',
   schedule_creation_failed: 'status_exception',

@@ -84,6 +84,7 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   quota_exceeded: 413,
+  cursor_expired: 410,
   too_many_requests: 429,
   credential_check_failed: 400,
   schedule_creation_failed: 503,

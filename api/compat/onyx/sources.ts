@@ -1,3 +1,4 @@
+import { asList } from '../../../domain/comma-list.ts';
 import type { ConnectorType } from '../../../connectors/registry.ts';
 import { onyxValidationError, type FieldProblem } from './errors.ts';
 
@@ -21,13 +22,6 @@ export interface SourceMapping {
 const configLoc = (key: string) => ['body', 'connector_specific_config', key];
 const problem = (key: string, msg: string): FieldProblem => ({ loc: configLoc(key), msg, type: 'value_error' });
 const defined = (config: Config) => Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined && value !== null));
-const commaList = (value: unknown) =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean)
-    : value;
 
 /** Onyx's `jira_project_url` (`.../projects/TECH/...`) as its site and project key, as Onyx's own parser reads it. */
 function jiraProjectUrl(value: unknown): { baseUrl: string; projectKey: string } | undefined {
@@ -107,10 +101,7 @@ const mappings: SourceMapping[] = [
       ]),
     ),
     toConfig(onyx) {
-      const roots = [
-        ...((commaList(onyx.shared_folder_urls) as string[] | undefined) ?? []),
-        ...((commaList(onyx.shared_drive_urls) as string[] | undefined) ?? []),
-      ];
+      const roots = [...((asList(onyx.shared_folder_urls) as string[] | undefined) ?? []), ...((asList(onyx.shared_drive_urls) as string[] | undefined) ?? [])];
       if (roots.length === 0) return problem('shared_folder_urls', 'name at least one folder or drive URL (comma-separated)');
       return defined({ rootFileId: roots[0], rootItemIds: roots.length > 1 ? roots.slice(1) : undefined });
     },
@@ -181,7 +172,7 @@ const mappings: SourceMapping[] = [
       ]),
     ),
     toConfig(onyx) {
-      const names = commaList(onyx.repositories) as string[] | undefined;
+      const names = asList(onyx.repositories) as string[] | undefined;
       if (!names?.length) return problem('repositories', 'name the repositories (comma-separated): Tributary does not list every repository of an owner');
       return { repos: names.map((name) => (name.includes('/') ? name : `${typeof onyx.repo_owner === 'string' ? onyx.repo_owner : ''}/${name}`)) };
     },

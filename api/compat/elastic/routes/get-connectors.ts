@@ -1,3 +1,4 @@
+import { commaList } from '../../../../domain/comma-list.ts';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDependencies } from '../../../../application/dependencies.ts';
 import { listWorkspaceConnectors } from '../../../../application/list-connectors.ts';
@@ -6,15 +7,10 @@ import type { AppEnv } from '../../../principal.ts';
 import { presentConnectors } from '../present.ts';
 import { apiKeySecurity, errorAnswers, serviceTypeOf, tag } from '../wire.ts';
 
-const commaList = z
+const commaListParam = z
   .string()
   .optional()
-  .transform((value) =>
-    value
-      ?.split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  );
+  .transform((value) => (value === undefined ? undefined : commaList(value)));
 
 const route = createRoute({
   method: 'get',
@@ -26,9 +22,9 @@ const route = createRoute({
     query: z.object({
       from: z.coerce.number().int().min(0).default(0),
       size: z.coerce.number().int().min(0).max(10_000).default(100),
-      index_name: commaList,
-      connector_name: commaList,
-      service_type: commaList,
+      index_name: commaListParam,
+      connector_name: commaListParam,
+      service_type: commaListParam,
     }),
   },
   responses: {
