@@ -15,7 +15,7 @@ import { connectTestClient, startTestWorker, type TestWorker } from '../support/
 const seed = Number(process.env.FUZZ_SEED ?? 20_260_601);
 if (!Number.isSafeInteger(seed)) throw new Error(`FUZZ_SEED must be an integer, got ${process.env.FUZZ_SEED}`);
 /** Generated requests per operation and dialect: bodies get most, parameter-only routes fewer. */
-const RUNS = { body: Number(process.env.FUZZ_BODY_RUNS ?? 2500), params: Number(process.env.FUZZ_PARAM_RUNS ?? 400) } as const;
+const RUNS = { body: Number(process.env.FUZZ_BODY_RUNS ?? 1500), params: Number(process.env.FUZZ_PARAM_RUNS ?? 400) } as const;
 
 /** A valid body of each JSON operation: the hand-written nasties change one field of it at a time. */
 const examples: Record<string, unknown> = {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIds } from '../../domain/workflow-ids.ts';
 import { eventually, startControlPlane, type ControlPlane, syncToEnd } from './control-plane.ts';
-import { dialects } from './databases.ts';
+import type { Dialect } from './databases.ts';
 import type { ExpectedDocument, ProviderChanges, SaasProvider, SourceScenario } from './providers/saas-provider.ts';
 
 export interface StoredDocument {
@@ -64,7 +64,8 @@ export async function createBoundConnector(
 }
 
 /**
- * What every SaaS reader must do against its local provider, on both dialects: a full sync across at
+ * What every SaaS reader must do against its local provider, on one dialect (a reader does not depend
+ * on it; the types alternate, so both sinks see SaaS syncs): a full sync across at
  * least three pages stores exactly the seeded documents; an incremental sync after two changes, one
  * addition and one deletion writes only those (and removes the deleted one when the source has a
  * changes feed), and a full sync leaves exactly the source's set; a 429 with
@@ -72,8 +73,8 @@ export async function createBoundConnector(
  * revoked credential fails the job and disconnects the connector with the provider's reason and
  * pauses its schedules.
  */
-export function describeSourceConformance<Provider extends SaasProvider>(scenario: SourceScenario<Provider>): void {
-  describe.each(dialects)(`the ${scenario.type} source on %s`, (dialect) => {
+export function describeSourceConformance<Provider extends SaasProvider>(scenario: SourceScenario<Provider>, dialect: Dialect): void {
+  describe(`the ${scenario.type} source on ${dialect}`, () => {
     let plane: ControlPlane;
     let provider: Provider;
     let connectorId: string;

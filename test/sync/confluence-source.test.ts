@@ -7,7 +7,7 @@ import { directReadContext, readEveryPage } from '../support/read-context.ts';
 import { confluenceScenario, seededConfluenceProvider, type ConfluenceProvider } from '../support/providers/confluence.ts';
 import { describeSourceConformance } from '../support/source-conformance.ts';
 
-describeSourceConformance(confluenceScenario);
+describeSourceConformance(confluenceScenario, 'sqlite');
 
 /** The reader against a local Confluence: the CQL it sends, the text it makes of storage format, and what it leaves out. */
 describe('the Confluence reader', () => {

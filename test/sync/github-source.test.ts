@@ -4,7 +4,7 @@ import { eventually, startControlPlane, type ControlPlane, syncToEnd } from '../
 import { githubScenario, type SeededGithubProvider } from '../support/providers/github.ts';
 import { createBoundConnector, describeSourceConformance, storedDocuments } from '../support/source-conformance.ts';
 
-describeSourceConformance(githubScenario);
+describeSourceConformance(githubScenario, 'sqlite');
 
 /** What only GitHub does: files of a branch read again only when it moves, its primary rate limit, and prune by listing. */
 describe('the GitHub source’s files, primary rate limit and prune', () => {

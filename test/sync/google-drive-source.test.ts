@@ -11,7 +11,7 @@ import { googleDriveScenario, startGoogleDriveProvider, type GoogleDriveProvider
 import { directReadContext, readEveryPage } from '../support/read-context.ts';
 import { createBoundConnector, describeSourceConformance, expectExactly, storedDocuments } from '../support/source-conformance.ts';
 
-describeSourceConformance(googleDriveScenario);
+describeSourceConformance(googleDriveScenario, 'postgres');
 
 describe('the Google Drive reader', () => {
   let provider: GoogleDriveProvider;

@@ -8,7 +8,7 @@ import { directReadContext, readEveryPage } from '../support/read-context.ts';
 import { describeSourceConformance } from '../support/source-conformance.ts';
 import { jiraScenario, jiraUsers, seededJiraProvider, type JiraProvider } from '../support/providers/jira.ts';
 
-describeSourceConformance(jiraScenario);
+describeSourceConformance(jiraScenario, 'postgres');
 
 describe('the Jira reader', () => {
   let provider: JiraProvider | undefined;

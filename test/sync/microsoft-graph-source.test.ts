@@ -8,7 +8,7 @@ import { sharepointScenario, startGraphProvider, type GraphProvider } from '../s
 import { directReadContext } from '../support/read-context.ts';
 import { createBoundConnector, describeSourceConformance, expectExactly, storedDocuments } from '../support/source-conformance.ts';
 
-describeSourceConformance(sharepointScenario);
+describeSourceConformance(sharepointScenario, 'sqlite');
 
 describe('the SharePoint and OneDrive readers', () => {
   let plane: ControlPlane;

@@ -8,7 +8,7 @@ import { directReadContext, readEveryPage } from '../support/read-context.ts';
 import { describeSourceConformance } from '../support/source-conformance.ts';
 import { notionScenario, startNotionProvider, type NotionProvider } from '../support/providers/notion.ts';
 
-describeSourceConformance(notionScenario);
+describeSourceConformance(notionScenario, 'sqlite');
 
 describe('the Notion reader', () => {
   let provider: NotionProvider;

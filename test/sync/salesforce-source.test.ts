@@ -10,7 +10,7 @@ import { salesforceScenario, seededSalesforceProvider, type SalesforceProvider }
 import { directReadContext, readEveryPage } from '../support/read-context.ts';
 import { createBoundConnector, describeSourceConformance, storedDocuments } from '../support/source-conformance.ts';
 
-describeSourceConformance(salesforceScenario);
+describeSourceConformance(salesforceScenario, 'postgres');
 
 const queryOf = (request: RecordedRequest) => new URL(request.path, 'http://local').searchParams.get('q');
 const isQuery = (request: RecordedRequest) => request.path.startsWith('/services/data/v61.0/query?');

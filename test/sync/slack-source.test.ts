@@ -11,7 +11,7 @@ import { refreshTokens } from '../../oauth/client.ts';
 import { slackScenario, startSlackProvider, type SlackProvider } from '../support/providers/slack.ts';
 import { describeSourceConformance } from '../support/source-conformance.ts';
 
-describeSourceConformance(slackScenario);
+describeSourceConformance(slackScenario, 'postgres');
 
 describe('the Slack reader', () => {
   const policy = new AddressPolicy(['127.0.0.0/8']);
