@@ -113,7 +113,9 @@ describe.each(dialects)('connector creation on %s', (dialect) => {
 
     expect(first.status).toBe(201);
     expect([second.status, third.status]).toEqual([200, 200]);
-    expect(second.body.data).toEqual(first.body.data);
+    // The next run is read from Temporal on each answer, under a deadline: the connector is compared without it.
+    const withoutNextRun = ({ nextRunAt: _nextRunAt, ...connector }: Record<string, unknown>) => connector;
+    expect(withoutNextRun(second.body.data)).toEqual(withoutNextRun(first.body.data));
     expect(await countConnectors(database, id)).toBe(1);
     const runs = await listWorkflows(client, `WorkflowId = '${workflowIds.createConnector(id)}'`);
     expect(runs).toHaveLength(1);
