@@ -10,12 +10,11 @@ import {
   commitSyncPage,
   countersOf,
   findSyncJobRow,
-  keepSourceCursor,
-  openSyncJob,
   recordDeleted,
   recordRateLimit,
   restartSyncJob,
 } from '../db/repositories/sync-jobs.ts';
+import { keepSourceCursor, openSyncJob } from '../db/repositories/sync-job-start.ts';
 import { SourceRateLimitedError } from '../connectors/http/source-errors.ts';
 import { newId } from '../domain/ids.ts';
 import { activeSyncStatuses, type SyncCounters, type SyncJobKind, type SyncMode, type SyncStatus, type SyncTrigger } from '../domain/sync-job.ts';

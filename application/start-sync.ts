@@ -1,4 +1,5 @@
-import { changeSyncJobStatus, findSyncJobRow, openSyncJob } from '../db/repositories/sync-jobs.ts';
+import { changeSyncJobStatus, findSyncJobRow } from '../db/repositories/sync-jobs.ts';
+import { openSyncJob } from '../db/repositories/sync-job-start.ts';
 import { shownConnectorId } from '../domain/connector-ids.ts';
 import { newId } from '../domain/ids.ts';
 import { activeSyncStatuses, type SyncMode, type SyncStatus } from '../domain/sync-job.ts';

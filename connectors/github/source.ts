@@ -2,7 +2,7 @@ import { sourceFetch } from '../http/source-fetch.ts';
 import { posix } from 'node:path';
 import { mimeTypeFromName } from '../../domain/mime-types.ts';
 import type { ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
-import { pageBudget } from '../page-budget.ts';
+import { pageSelection } from '../page-budget.ts';
 import { githubApi, webUrlOf, type GithubTreeEntry } from './api.ts';
 import type { GithubConfig } from './index.ts';
 import { fileDocument, fileId, issueDocument, issueId } from './documents.ts';
@@ -64,16 +64,12 @@ export function openGithubSource(context: ReadContext<GithubConfig>): Source {
     }
     const tree = await api.tree(repo, position.tree ?? branch);
     const files = tree.entries.filter(wanted).sort((a, b) => (a.path < b.path ? -1 : 1));
-    const budget = pageBudget(context.limits);
-    const taken: GithubTreeEntry[] = [];
-    const skipped: NonNullable<SourcePage['skipped']> = [];
+    const selection = pageSelection<GithubTreeEntry>(context.limits);
+    const { taken, skipped } = selection;
     let offset = position.offset;
     for (; offset < files.length && taken.length < FILES_PER_PAGE; offset += 1) {
       const file = files[offset] as GithubTreeEntry;
-      const admission = budget.admit(file.size ?? 0);
-      if (admission.kind === 'full') break;
-      if (admission.kind === 'take') taken.push(file);
-      else skipped.push({ externalId: fileId(repo, file.path), reason: admission.reason });
+      if (!selection.offer(file, file.size ?? 0, fileId(repo, file.path))) break;
     }
     const documents: SourceDocument[] = [];
     for (let index = 0; index < taken.length; index += PARALLEL_BLOBS) {

@@ -1,6 +1,6 @@
 import type { HttpFetch } from '../../net/guarded-fetch.ts';
 import { SourceRefusedError } from '../http/source-errors.ts';
-import { pageBudget } from '../page-budget.ts';
+import { pageSelection } from '../page-budget.ts';
 import type { ReadContext, Source, SourceDocument, SourcePage } from '../source.ts';
 import { DriveApiError, FOLDER_MIME_TYPE, driveApi, type DriveAncestor, type DriveApi, type DriveFile } from './api.ts';
 import { childPath, contentPlan, driveDocument, type ContentPlan } from './documents.ts';
@@ -95,9 +95,7 @@ export function openDriveSource(context: ReadContext<GoogleDriveConfig>, authori
     const folders = JSON.parse(position.folders) as QueuedFolder[];
     const [folderId, path] = folders[0] as QueuedFolder;
     const listing = await api.children(folderId, position.driveId, position.pageToken);
-    const budget = pageBudget(context.limits);
-    const taken: Candidate[] = [];
-    const skipped: NonNullable<SourcePage['skipped']> = [];
+    const selection = pageSelection<Candidate>(context.limits);
     let offset = position.offset;
     for (; offset < listing.items.length; offset += 1) {
       const file = listing.items[offset] as DriveFile;
@@ -106,13 +104,10 @@ export function openDriveSource(context: ReadContext<GoogleDriveConfig>, authori
         continue;
       }
       const plan = contentPlan(file);
-      if (!plan) continue;
-      const admission = budget.admit(Number(file.size ?? 0));
-      if (admission.kind === 'full') break;
-      if (admission.kind === 'take') taken.push({ file, path, plan });
-      else skipped.push({ externalId: file.id, reason: admission.reason });
+      if (plan && !selection.offer({ file, path, plan }, Number(file.size ?? 0), file.id)) break;
     }
-    const page = await readContents(taken);
+    const { skipped } = selection;
+    const page = await readContents(selection.taken);
     let next: ListPosition | null;
     if (offset < listing.items.length) next = { ...position, folders: JSON.stringify(folders), offset };
     else if (listing.next && 'cursor' in listing.next) next = { ...position, folders: JSON.stringify(folders), pageToken: listing.next.cursor, offset: 0 };
@@ -127,20 +122,15 @@ export function openDriveSource(context: ReadContext<GoogleDriveConfig>, authori
    */
   async function readAccount(position: AccountPosition): Promise<SourcePage> {
     const listing = await api.everything(position.pageToken);
-    const budget = pageBudget(context.limits);
-    const taken: Candidate[] = [];
-    const skipped: NonNullable<SourcePage['skipped']> = [];
+    const selection = pageSelection<Candidate>(context.limits);
     let offset = position.offset;
     for (; offset < listing.items.length; offset += 1) {
       const file = listing.items[offset] as DriveFile;
       const plan = contentPlan(file);
-      if (!plan) continue;
-      const admission = budget.admit(Number(file.size ?? 0));
-      if (admission.kind === 'full') break;
-      if (admission.kind === 'take') taken.push({ file, path: '', plan });
-      else skipped.push({ externalId: file.id, reason: admission.reason });
+      if (plan && !selection.offer({ file, path: '', plan }, Number(file.size ?? 0), file.id)) break;
     }
-    const page = await readContents(taken);
+    const { skipped } = selection;
+    const page = await readContents(selection.taken);
     const common = { ...page, skipped: [...skipped, ...(page.skipped ?? [])] };
     if (offset < listing.items.length) return { ...common, next: { ...position, offset } };
     if (listing.next && 'cursor' in listing.next) return { ...common, next: { ...position, pageToken: listing.next.cursor, offset: 0 } };
@@ -151,9 +141,7 @@ export function openDriveSource(context: ReadContext<GoogleDriveConfig>, authori
     const list = await api.changes(position.pageToken);
     // Without roots every change of the account counts.
     const pathUnderRoots = roots.length > 0 ? ancestry(api, new Set(roots)) : async () => '';
-    const budget = pageBudget(context.limits);
-    const taken: Candidate[] = [];
-    const skipped: NonNullable<SourcePage['skipped']> = [];
+    const selection = pageSelection<Candidate>(context.limits);
     const deleted: string[] = [];
     let offset = position.offset;
     for (; offset < list.changes.length; offset += 1) {
@@ -166,13 +154,10 @@ export function openDriveSource(context: ReadContext<GoogleDriveConfig>, authori
         deleted.push(fileId);
         continue;
       }
-      const admission = budget.admit(Number(file.size ?? 0));
-      if (admission.kind === 'full') break;
-      if (admission.kind === 'take') taken.push({ file, path, plan });
-      else skipped.push({ externalId: file.id, reason: admission.reason });
+      if (!selection.offer({ file, path, plan }, Number(file.size ?? 0), file.id)) break;
     }
-    const page = await readContents(taken);
-    const common = { ...page, skipped: [...skipped, ...(page.skipped ?? [])], deleted };
+    const page = await readContents(selection.taken);
+    const common = { ...page, skipped: [...selection.skipped, ...(page.skipped ?? [])], deleted };
     if (offset < list.changes.length) return { ...common, next: { ...position, offset } };
     if (list.nextPageToken) return { ...common, next: { phase: 'changes', pageToken: list.nextPageToken, offset: 0 } };
     return { ...common, next: null, ...(list.newStartPageToken ? { nextCursor: list.newStartPageToken } : {}) };

@@ -4,10 +4,13 @@ export class SourceHttpError extends Error {
   readonly status: number;
   /** Seconds the source asked to wait (Retry-After), if it said. */
   readonly retryAfterSeconds: number | undefined;
-  constructor(status: number, message: string, retryAfterSeconds?: number) {
+  /** The provider's own error code, when its error body has one (Notion's `object_not_found`, Salesforce's `MALFORMED_QUERY`). */
+  readonly code: string | undefined;
+  constructor(status: number, message: string, retryAfterSeconds?: number, code?: string) {
     super(message);
     this.status = status;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.code = code;
   }
 
   /**

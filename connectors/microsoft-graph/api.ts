@@ -141,5 +141,5 @@ function graphError(response: { status: number; statusText: string; headers: { g
   if (!parsed.success) return SourceHttpError.fromResponse(response, text, what);
   const { code, message } = parsed.data.error;
   const reason = `${what} answered ${response.status} ${code}${message ? `: ${message}` : ''}`;
-  return new SourceHttpError(response.status, reason, retryAfterSeconds(response.headers.get('retry-after'), new Date()));
+  return new SourceHttpError(response.status, reason, retryAfterSeconds(response.headers.get('retry-after'), new Date()), code);
 }

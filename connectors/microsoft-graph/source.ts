@@ -1,7 +1,7 @@
 import { sourceFetch } from '../http/source-fetch.ts';
 import { z } from 'zod';
 import { SourceHttpError } from '../http/source-errors.ts';
-import { pageBudget } from '../page-budget.ts';
+import { pageBudget, pageSelection } from '../page-budget.ts';
 import type { ReadContext, Source, SourcePage } from '../source.ts';
 import { deltaPathOf, graphApi, type DriveItem } from './api.ts';
 import { fileDocument, isReadableFile, itemExternalId } from './documents.ts';
@@ -109,24 +109,18 @@ export function openGraphSource(context: ReadContext<GraphSourceConfig>, service
       path = deltaPathOf(position.driveId, position.itemId);
       delta = await api.delta(path);
     }
-    const budget = pageBudget(context.limits);
-    const taken: DriveItem[] = [];
-    const skipped: NonNullable<SourcePage['skipped']> = [];
+    const selection = pageSelection<DriveItem>(context.limits);
     const deleted: string[] = [];
     let offset = position.offset;
-    for (; offset < delta.items.length && taken.length < FILES_PER_PAGE; offset += 1) {
+    for (; offset < delta.items.length && selection.taken.length < FILES_PER_PAGE; offset += 1) {
       const item = delta.items[offset] as DriveItem;
       if (item.deleted) {
         deleted.push(itemExternalId(position.driveId, item.id));
         continue;
       }
-      if (!isReadableFile(item)) continue;
-      const admission = budget.admit(item.size ?? 0);
-      if (admission.kind === 'full') break;
-      if (admission.kind === 'take') taken.push(item);
-      else skipped.push({ externalId: itemExternalId(position.driveId, item.id), reason: admission.reason });
+      if (isReadableFile(item) && !selection.offer(item, item.size ?? 0, itemExternalId(position.driveId, item.id))) break;
     }
-    const page = { documents: await download(position, taken), skipped, deleted };
+    const page = { documents: await download(position, selection.taken), skipped: selection.skipped, deleted };
     if (offset < delta.items.length) return { ...page, next: { ...position, page: path, offset } };
     if (delta.next) return { ...page, next: { ...position, page: delta.next, offset: 0 } };
     // A feed that ends without a delta link is listed in full by the next sync.

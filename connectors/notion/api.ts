@@ -76,16 +76,6 @@ const withParentSchema = z.object({ id: z.string(), parent: parentSchema });
 /** A Notion error body: `{ object: 'error', status: 401, code: 'unauthorized', message: 'API token is invalid.' }`. */
 const errorSchema = z.object({ object: z.literal('error'), status: z.number(), code: z.string(), message: z.string() });
 
-/** A Notion error answer with its code (`object_not_found`, `restricted_resource`, `unauthorized`). */
-export class NotionHttpError extends SourceHttpError {
-  override name = 'NotionHttpError';
-  readonly code: string;
-  constructor(status: number, code: string, message: string, retryAfter?: number) {
-    super(status, message, retryAfter);
-    this.code = code;
-  }
-}
-
 /** Notion's own code and message (`Notion answered 401 unauthorized: API token is invalid.`); the body's start for a body of another shape. */
 function notionError(response: Response, text: string): SourceHttpError {
   let body: unknown;
@@ -98,7 +88,7 @@ function notionError(response: Response, text: string): SourceHttpError {
   if (!parsed.success) return SourceHttpError.fromResponse(response, text, 'Notion');
   const { code, message } = parsed.data;
   const retryAfter = retryAfterSeconds(response.headers.get('retry-after'), new Date());
-  return new NotionHttpError(response.status, code, `Notion answered ${response.status} ${code}: ${message}`, retryAfter);
+  return new SourceHttpError(response.status, `Notion answered ${response.status} ${code}: ${message}`, retryAfter, code);
 }
 
 /** What holds a parent reference: the reader climbs these to tell whether a page lies under a root. */
@@ -140,7 +130,7 @@ export function notionApi(options: NotionApiOptions): NotionApi {
     try {
       return await read();
     } catch (error) {
-      if (error instanceof NotionHttpError && (error.code === 'object_not_found' || error.code === 'restricted_resource')) return undefined;
+      if (error instanceof SourceHttpError && (error.code === 'object_not_found' || error.code === 'restricted_resource')) return undefined;
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { sourceFetch } from '../http/source-fetch.ts';
 import type { ReadContext, Source, SourceDocument } from '../source.ts';
-import { NotionHttpError, notionApi, type NotionPage } from './api.ts';
+import { notionApi, type NotionPage } from './api.ts';
+import { SourceHttpError } from '../http/source-errors.ts';
 import type { BlockNode } from './blocks-text.ts';
 import { pageDocument } from './documents.ts';
 import type { NotionConfig } from './index.ts';
@@ -57,7 +58,7 @@ export function openNotionSource(context: ReadContext<NotionConfig>): Source {
       return pageDocument(page, await blockTree(page.id), await authorOf(page.created_by.id));
     } catch (error) {
       // Deleted or unshared since the listing: the next full sync or prune removes it.
-      if (error instanceof NotionHttpError && error.code === 'object_not_found') return undefined;
+      if (error instanceof SourceHttpError && error.code === 'object_not_found') return undefined;
       throw error;
     }
   }

@@ -117,16 +117,6 @@ function salesforceTime(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
-/** A Salesforce error answer, with its `errorCode` (`MALFORMED_QUERY`, `INVALID_SESSION_ID`...). */
-export class SalesforceApiError extends SourceHttpError {
-  override name = 'SalesforceApiError';
-  readonly errorCode: string;
-  constructor(status: number, errorCode: string, message: string, retryAfter?: number) {
-    super(status, message, retryAfter);
-    this.errorCode = errorCode;
-  }
-}
-
 /**
  * The error of a Salesforce answer, with its `errorCode` and message. The org's daily request limit
  * (403 `REQUEST_LIMIT_EXCEEDED`) is not a refused credential and lasts up to a day: the sync stops
@@ -149,10 +139,10 @@ export function salesforceError(response: Response, text: string, what: string):
   }
   // The reader's own SOQL is well-formed, so a query Salesforce cannot parse comes from soqlFilter.
   const hint = first.errorCode === 'MALFORMED_QUERY' || first.errorCode === 'INVALID_FIELD' ? ' (check the connector’s soqlFilter)' : '';
-  return new SalesforceApiError(
+  return new SourceHttpError(
     response.status,
-    first.errorCode,
     `Salesforce answered ${response.status} to ${what}: ${first.errorCode}: ${message}${hint}`,
     retryAfterSeconds(response.headers.get('retry-after'), new Date()),
+    first.errorCode,
   );
 }

@@ -1,8 +1,8 @@
-import { SourceRefusedError } from '../http/source-errors.ts';
+import { SourceHttpError, SourceRefusedError } from '../http/source-errors.ts';
 import { sourceFetch } from '../http/source-fetch.ts';
 import type { ReadContext, Source, SourcePage } from '../source.ts';
 import { missingInstanceMessage, salesforceInstanceUrl } from './instance-url.ts';
-import { SalesforceApiError, salesforceApi } from './api.ts';
+import { salesforceApi } from './api.ts';
 import { recordDocument, recordId } from './documents.ts';
 import type { SalesforceConfig } from './index.ts';
 import { idsQuery, recordsQuery, selectionOf } from './soql.ts';
@@ -36,7 +36,7 @@ export function openSalesforceSource(context: ReadContext<SalesforceConfig>): So
       return (await api.deleted(object, start, end)).map((id) => recordId(object, id));
     } catch (error) {
       // The org purged its delete log past `start`: Salesforce asks for a full read, which the next full sync or prune is.
-      if (error instanceof SalesforceApiError && error.errorCode === 'INVALID_REPLICATION_DATE') return [];
+      if (error instanceof SourceHttpError && error.code === 'INVALID_REPLICATION_DATE') return [];
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeSyncJobStatus, findSyncJobRow, openSyncJob, SyncStatusError } from '../../db/repositories/sync-jobs.ts';
+import { changeSyncJobStatus, findSyncJobRow, SyncStatusError } from '../../db/repositories/sync-jobs.ts';
+import { openSyncJob } from '../../db/repositories/sync-job-start.ts';
 import { newId } from '../../domain/ids.ts';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.ts';
 

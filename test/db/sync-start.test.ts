@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeConnector, insertConnectorIfAbsent } from '../../db/repositories/connectors.ts';
-import { changeSyncJobStatus, commitSyncPage, findSyncJobRow, keepSourceCursor, openSyncJob, toSyncJob } from '../../db/repositories/sync-jobs.ts';
+import { changeSyncJobStatus, commitSyncPage, findSyncJobRow, toSyncJob } from '../../db/repositories/sync-jobs.ts';
+import { keepSourceCursor, openSyncJob } from '../../db/repositories/sync-job-start.ts';
 import { ensureWorkspace } from '../../db/repositories/workspaces.ts';
 import { newId } from '../../domain/ids.ts';
 import type { SyncJobKind } from '../../domain/sync-job.ts';
