@@ -1,5 +1,8 @@
 import { chmodSync, closeSync, openSync } from 'node:fs';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+
+/** How many recently used statements a connection keeps prepared. */
+const PREPARED_STATEMENTS = 64;
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /**
@@ -14,16 +17,30 @@ export function openSqlite(filename: string): SqliteDatabase {
   database.exec('PRAGMA journal_mode = WAL');
   database.exec('PRAGMA foreign_keys = ON');
   database.exec('PRAGMA synchronous = NORMAL');
+  const prepared = new Map<string, StatementSync>();
+  // Kysely prepares every query anew; a page's large multi-row upsert costs more to compile than
+  // to run, so recent statements are kept. `iterate` takes a fresh one, as it outlives the call.
+  const cached = (sql: string) => {
+    let statement = prepared.get(sql);
+    if (statement) prepared.delete(sql);
+    else statement = database.prepare(sql);
+    prepared.set(sql, statement);
+    if (prepared.size > PREPARED_STATEMENTS) prepared.delete(prepared.keys().next().value as string);
+    return statement;
+  };
   return {
-    close: () => database.close(),
+    close: () => {
+      prepared.clear();
+      database.close();
+    },
     prepare(sql: string): SqliteStatement {
-      const statement = database.prepare(sql);
+      const statement = cached(sql);
       const values = (parameters: ReadonlyArray<unknown>) => parameters.map(toSqliteValue);
       return {
         reader: statement.columns().length > 0,
         all: (parameters) => statement.all(...values(parameters)),
         run: (parameters) => statement.run(...values(parameters)),
-        iterate: (parameters) => statement.iterate(...values(parameters)),
+        iterate: (parameters) => database.prepare(sql).iterate(...values(parameters)),
       };
     },
   };

@@ -1,7 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { isPostgres } from '../dialect.ts';
 import type { Database } from '../schema.ts';
-import { chunks } from './chunks.ts';
 
 type Executor = Kysely<Database>;
 
@@ -69,32 +68,6 @@ function withinTransaction<T>(db: Executor, work: (trx: Executor) => Promise<T>)
 export async function lockCollectionFeed(trx: Executor, scope: FeedScope): Promise<void> {
   if (!isPostgres(trx as Kysely<unknown>)) return;
   await sql`select pg_advisory_xact_lock(hashtextextended(${`changes:${JSON.stringify([scope.workspaceId, scope.collection])}`}, 0))`.execute(trx);
-}
-
-/** Appends an upsert per written document; call inside the transaction that wrote them, after lockCollectionFeed. */
-export async function recordUpserts(
-  trx: Executor,
-  target: FeedScope & { connectorId: string; jobId: string; now: string },
-  written: Array<{ documentId: string; externalId: string; contentHash: string }>,
-): Promise<void> {
-  for (const batch of chunks(written, 1000)) {
-    await trx
-      .insertInto('document_changes')
-      .values(
-        batch.map((document) => ({
-          workspace_id: target.workspaceId,
-          collection: target.collection,
-          connector_id: target.connectorId,
-          document_id: document.documentId,
-          external_id: document.externalId,
-          kind: 'upsert',
-          content_hash: document.contentHash,
-          changed_at: target.now,
-          sync_job_id: target.jobId,
-        })),
-      )
-      .execute();
-  }
 }
 
 type DocumentFilter = (eb: ExpressionBuilder<Database, 'documents'>) => Expression<SqlBool>;
