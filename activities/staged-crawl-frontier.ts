@@ -55,6 +55,12 @@ export function stagedCrawlFrontier(db: Db, jobId: string): StagedCrawlFrontier 
       if (reset) await resetFrontier(trx, jobId);
       await enqueueUrls(trx, jobId, queued);
       await markVisited(trx, jobId, [...visited]);
+      // The next page of the same activity reads what this one wrote; a transaction that then fails
+      // fails the activity, whose retry opens a new stage.
+      reset = false;
+      queued.length = 0;
+      queuedUrls.clear();
+      visited.clear();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Context, log } from '@temporalio/activity';
-import type { Checkpoint } from '../connectors/source.ts';
+import type { Checkpoint, Source, SourcePage } from '../connectors/source.ts';
+import type { Connector } from '../domain/connector.ts';
 import { resetFrontier } from '../db/repositories/crawl-frontier.ts';
 import { listSyncFailures, recordSyncFailures } from '../db/repositories/sync-failures.ts';
 import { findConnector } from '../db/repositories/connectors.ts';
@@ -19,6 +20,8 @@ import { SourceRateLimitedError } from '../connectors/http/source-errors.ts';
 import { newId } from '../domain/ids.ts';
 import { activeSyncStatuses, type SyncCounters, type SyncJobKind, type SyncMode, type SyncStatus, type SyncTrigger } from '../domain/sync-job.ts';
 import { preparePage } from '../sync/prepare-page.ts';
+import { readPagesAhead } from '../sync/read-ahead.ts';
+import type { StagedCrawlFrontier } from './staged-crawl-frontier.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { failureTypes, nonRetryable } from './failures.ts';
 import { classifySourceError, createConnectorSourceOpener } from './connector-source.ts';
@@ -45,6 +48,9 @@ export type BeginSyncResult = { started: true; state: SyncState; connector: Conn
 
 class PageAlreadyCommitted extends Error {}
 
+/** How long one activity goes on committing pages before it reports back to the workflow. */
+const PAGES_FOR_MS = 1000;
+
 export function createSyncActivities(deps: ActivityDependencies) {
   const { db, now } = deps;
   const openConnectorSource = createConnectorSourceOpener(deps);
@@ -68,6 +74,66 @@ export function createSyncActivities(deps: ActivityDependencies) {
   async function everyItemFailedReason(jobId: string, failed: number): Promise<string> {
     const [first] = await listSyncFailures(db, jobId, { limit: 1 });
     return `All ${failed} items failed${first ? `; the first, ${first.externalId}, at ${first.stage}: ${first.error}` : ''}`;
+  }
+
+  /** Parses and upserts one page and commits it with the job's counters and checkpoint; false when the job no longer takes it. */
+  async function commitPage(connector: Connector, jobId: string, pageNumber: number, page: SourcePage, frontier: StagedCrawlFrontier): Promise<boolean> {
+    const { documents, failures, sanitized, delta } = await preparePage(page, deps.limits);
+    const committed = await db
+      .transaction()
+      .execute(async (trx) => {
+        const at = now().toISOString();
+        const stored = await upsertDocuments(
+          trx,
+          { workspaceId: connector.workspaceId, collection: connector.collection, connectorId: connector.id, jobId, now: at },
+          documents,
+        );
+        delta.indexed = stored.indexed;
+        delta.unchanged = stored.unchanged;
+        // Ids the page also holds are the source's latest word on them, so they stay.
+        const written = new Set(documents.map((document) => document.externalId));
+        delta.deleted = await deleteDocumentsByExternalId(
+          trx,
+          connector.id,
+          (page.deleted ?? []).filter((externalId) => !written.has(externalId)),
+          { jobId, now: at },
+        );
+        const pageCommitted = await commitSyncPage(trx, {
+          jobId,
+          page: pageNumber,
+          delta,
+          checkpoint: page.next ? JSON.stringify(page.next) : null,
+          total: page.total ?? null,
+          nextSourceCursor: page.nextCursor,
+          now: at,
+        });
+        if (!pageCommitted) throw new PageAlreadyCommitted();
+        // The crawl's progress and the page's failures commit with the page, so a page that never
+        // commits is fetched again in full by its retry.
+        await frontier.commit(trx);
+        await recordSyncFailures(trx, { jobId, connectorId: connector.id, now: at }, failures);
+        return true;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof PageAlreadyCommitted) return false;
+        throw error;
+      });
+    // A page an earlier attempt committed logged and counted its items then.
+    if (!committed) return false;
+    deps.metrics.documents(connector.type, delta);
+    for (const externalId of sanitized) {
+      log.warn('Sync item stored with NUL characters or broken UTF-16 removed', { jobId, connectorId: connector.id, externalId });
+    }
+    for (const failure of failures) {
+      log.warn(failure.stage === 'skip' ? 'Sync item skipped' : 'Sync item failed', {
+        jobId,
+        connectorId: connector.id,
+        externalId: failure.externalId,
+        stage: failure.stage,
+        error: failure.error,
+      });
+    }
+    return true;
   }
 
   return {
@@ -112,10 +178,18 @@ export function createSyncActivities(deps: ActivityDependencies) {
     },
 
     /**
-     * Reads one page from the source, parses it and upserts it, committing documents, counters and
-     * checkpoint in one transaction. A page committed by an earlier attempt is not done twice.
+     * Reads pages from the source, one ahead of the page being written, parsing and upserting each and
+     * committing its documents, counters and checkpoint in one transaction, until about a second has
+     * passed, `maxPages` are committed, the source is done, or the job stopped. Returns the state after the last committed page.
+     * A page committed by an earlier attempt is not done twice.
      */
-    async syncPage(input: { jobId: string; page: number; checkpoint: Checkpoint | null }): Promise<SyncState & { done: boolean; stopped: boolean }> {
+    async syncPage(input: {
+      jobId: string;
+      page: number;
+      checkpoint: Checkpoint | null;
+      /** Pages this call commits at most, so a run continues as new after the pages it is allowed. */
+      maxPages?: number;
+    }): Promise<SyncState & { done: boolean; stopped: boolean }> {
       const job = await findSyncJobRow(db, input.jobId);
       if (!job) throw nonRetryable(failureTypes.syncJobNotFound, `Sync job ${input.jobId} does not exist`);
       const current = async () => {
@@ -132,74 +206,39 @@ export function createSyncActivities(deps: ActivityDependencies) {
       if (!opened) throw nonRetryable(failureTypes.sourceUnavailable, `Tributary has no reader for ${connector.type} connectors`);
       const { source, frontier } = opened;
       if (job.phase === 'rate_limited') await recordRateLimit(db, job.id, null, now().toISOString());
-      let page;
+      const reading: Source = {
+        sequential: source.sequential ?? false,
+        read: async (checkpoint) => {
+          try {
+            return await source.read(checkpoint);
+          } catch (error) {
+            // The workflow waits in this activity's retry, so the row is where the status learns of the limit.
+            if (error instanceof SourceRateLimitedError) await recordRateLimit(db, job.id, error.resumeAt.toISOString(), now().toISOString());
+            throw classifySourceError(error, connector);
+          }
+        },
+      };
+      // The workflow learns of progress when the activity returns, so it returns about every second.
+      const deadline = Date.now() + PAGES_FOR_MS;
+      let page = input.page;
       try {
-        context.heartbeat({ page: input.page });
-        page = await source.read(input.checkpoint);
-      } catch (error) {
-        // The workflow waits in this activity's retry, so the row is where the status learns of the limit.
-        if (error instanceof SourceRateLimitedError) await recordRateLimit(db, job.id, error.resumeAt.toISOString(), now().toISOString());
-        throw classifySourceError(error, connector);
+        context.heartbeat({ page });
+        await readPagesAhead(
+          reading,
+          input.checkpoint,
+          {
+            // Asked as a page arrives, before it is committed: whether to read the one after it.
+            more: () => Date.now() < deadline && page - input.page + 1 < (input.maxPages ?? Infinity) && !context.cancellationSignal.aborted,
+          },
+          async (read) => {
+            const committed = await commitPage(connector, job.id, page, read, frontier);
+            page += 1;
+            context.heartbeat({ page });
+            return committed;
+          },
+        );
       } finally {
         await source.close?.();
-      }
-
-      const { documents, failures, sanitized, delta } = await preparePage(page, deps.limits);
-      context.heartbeat({ page: input.page });
-      const committed = await db
-        .transaction()
-        .execute(async (trx) => {
-          const at = now().toISOString();
-          const stored = await upsertDocuments(
-            trx,
-            { workspaceId: connector.workspaceId, collection: connector.collection, connectorId: connector.id, jobId: job.id, now: at },
-            documents,
-          );
-          delta.indexed = stored.indexed;
-          delta.unchanged = stored.unchanged;
-          // Ids the page also holds are the source's latest word on them, so they stay.
-          const written = new Set(documents.map((document) => document.externalId));
-          delta.deleted = await deleteDocumentsByExternalId(
-            trx,
-            connector.id,
-            (page.deleted ?? []).filter((externalId) => !written.has(externalId)),
-            { jobId: job.id, now: at },
-          );
-          const pageCommitted = await commitSyncPage(trx, {
-            jobId: job.id,
-            page: input.page,
-            delta,
-            checkpoint: page.next ? JSON.stringify(page.next) : null,
-            total: page.total ?? null,
-            nextSourceCursor: page.nextCursor,
-            now: at,
-          });
-          if (!pageCommitted) throw new PageAlreadyCommitted();
-          // The crawl's progress and the page's failures commit with the page, so a page that never
-          // commits is fetched again in full by its retry.
-          await frontier.commit(trx);
-          await recordSyncFailures(trx, { jobId: job.id, connectorId: connector.id, now: at }, failures);
-          return true;
-        })
-        .catch((error: unknown) => {
-          if (error instanceof PageAlreadyCommitted) return false;
-          throw error;
-        });
-      // A page an earlier attempt committed logged and counted its items then.
-      if (committed) {
-        deps.metrics.documents(connector.type, delta);
-        for (const externalId of sanitized) {
-          log.warn('Sync item stored with NUL characters or broken UTF-16 removed', { jobId: job.id, connectorId: connector.id, externalId });
-        }
-        for (const failure of failures) {
-          log.warn(failure.stage === 'skip' ? 'Sync item skipped' : 'Sync item failed', {
-            jobId: job.id,
-            connectorId: connector.id,
-            externalId: failure.externalId,
-            stage: failure.stage,
-            error: failure.error,
-          });
-        }
       }
       return current();
     },

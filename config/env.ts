@@ -45,8 +45,11 @@ export const envSchema = z.object({
   TRIBUTARY_DIRECTORY_ROOTS: list,
   /** A document larger than this is skipped with its reason instead of being read and parsed. */
   TRIBUTARY_MAX_DOCUMENT_BYTES: bytes.default(25 * MiB),
-  /** The most document content one sync page holds in memory; a page ends early once it is reached. */
-  TRIBUTARY_MAX_PAGE_BYTES: bytes.default(64 * MiB),
+  /**
+   * The most document content one sync page holds in memory; a page ends early once it is reached.
+   * A sync reads one page ahead of the one it writes, so two pages are in memory at most.
+   */
+  TRIBUTARY_MAX_PAGE_BYTES: bytes.default(32 * MiB),
   /** A source's rate limit up to this long is waited out inside the page; a longer one retries the page when it ends. */
   TRIBUTARY_MAX_RATE_LIMIT_WAIT_SECONDS: count.default(60),
   /** Uploaded files a workspace may keep, in bytes, over all its upload connectors. */

@@ -122,6 +122,11 @@ export interface ReadContext<Config> extends CheckContext<Config>, SourcePorts {
  */
 export interface Source {
   read(checkpoint: Checkpoint | null): Promise<SourcePage>;
+  /**
+   * True when a page's read depends on what the page before it committed (a crawl frontier): such a
+   * source's next page is read once the page before it committed. Others are read one page ahead.
+   */
+  readonly sequential?: boolean;
   /** Every external id the source holds now, in batches, for pruning; absent when the source cannot list. */
   listIds?(): AsyncIterable<string[]>;
   close?(): Promise<void>;

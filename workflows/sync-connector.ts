@@ -140,20 +140,23 @@ export async function syncConnector(input: SyncConnectorInput): Promise<SyncConn
     );
 
   try {
-    for (let pagesThisRun = 0; ; pagesThisRun += 1) {
+    const pagesPerRun = input.pagesPerRun ?? PAGES_PER_RUN;
+    for (let pagesThisRun = 0; ;) {
       if (cancelRequested) break;
       if (resyncRequested) {
         resyncRequested = false;
         state = await databaseSteps.restartSync(state.jobId);
       }
-      if (pagesThisRun >= (input.pagesPerRun ?? PAGES_PER_RUN) || workflowInfo().continueAsNewSuggested) {
+      if (pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested) {
         await continueAsNew<typeof syncConnector>({ ...input, resume: state, ...(connector ? { connector } : {}) });
       }
       pageScope = new CancellationScope();
       let result;
       try {
         const current = state;
-        result = await pageScope.run(() => pageSteps.syncPage({ jobId: current.jobId, page: current.page, checkpoint: current.checkpoint }));
+        result = await pageScope.run(() =>
+          pageSteps.syncPage({ jobId: current.jobId, page: current.page, checkpoint: current.checkpoint, maxPages: pagesPerRun - pagesThisRun }),
+        );
       } catch (error) {
         // A page cut short by a signal is read again (resync) or not at all (cancel).
         if (isCancellation(error) && (cancelRequested || resyncRequested) && !CancellationScope.current().consideredCancelled) continue;
@@ -162,6 +165,8 @@ export async function syncConnector(input: SyncConnectorInput): Promise<SyncConn
         pageScope = undefined;
       }
       const { done, stopped, ...next } = result;
+      // At least one, so that a run whose pages went back (a resync) still reaches its end.
+      pagesThisRun += Math.max(1, next.page - state.page);
       state = next;
       updatedAt = new Date().toISOString();
       if (stopped) {

@@ -92,6 +92,8 @@ export function openWebSource(context: ReadContext<WebScraperConfig>): Source {
   }
 
   return {
+    // Each page reads the frontier the page before it committed.
+    sequential: true,
     async read(checkpoint: Checkpoint | null): Promise<SourcePage> {
       const rules = await robots();
       if (!checkpoint) {

@@ -25,7 +25,8 @@ describe.each(dialects)('a Temporal server restarted in the middle of a sync, on
     root = mkdtempSync(path.join(tmpdir(), 'tributary-restart-'));
     server = await startOwnTemporalServer('restart');
     client = await connectTestClient(server.address);
-    worker = await startTestWorker({ db: database.db, client, directoryRoots: [root], address: server.address });
+    // Pages of about 16 files: many small commits keep the sync running when the server stops.
+    worker = await startTestWorker({ db: database.db, client, directoryRoots: [root], address: server.address, limits: { maxPageBytes: 16 * 1024 } });
     app = createTestApp({ db: database.db, client, taskQueue: worker.taskQueue, directoryRoots: [root] });
     key = await createTestKey(database.db, 'ws-restart');
     writeTextFiles(path.join(root, 'docs'), FILES);

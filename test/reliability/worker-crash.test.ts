@@ -48,6 +48,8 @@ describe.each(dialects)('a worker killed in the middle of a sync, on %s', (diale
       TRIBUTARY_SECRET_KEY: testSecretKey,
       TRIBUTARY_DIRECTORY_ROOTS: root,
       LOG_LEVEL: 'warn',
+      // Pages of about 16 files: many small commits keep the sync running when the worker is killed.
+      TRIBUTARY_MAX_PAGE_BYTES: String(16 * 1024),
       // The worker finds the SQLite file in its data dir, or PostgreSQL at DATABASE_URL.
       ...(database.target.kind === 'sqlite'
         ? { TRIBUTARY_DATA_DIR: path.dirname(database.target.filename) }

@@ -11,7 +11,7 @@ import { eventually } from '../support/control-plane.ts';
 import { connectTestClient, startTestWorker, type TestWorker } from '../support/temporal.ts';
 
 const KiB = 1024;
-/** Small limits, so that a few files of tens of KiB show what 25 MiB documents and 64 MiB pages do. */
+/** Small limits, so that a few files of tens of KiB show what 25 MiB documents and 32 MiB pages do. */
 const limits = { maxDocumentBytes: 64 * KiB, maxPageBytes: 256 * KiB, maxInlineRateLimitWaitMs: 60_000 };
 /** Six of these fill a page (240 000 bytes); a seventh would pass 256 KiB. */
 const PAGE_FILLER_BYTES = 40_000;

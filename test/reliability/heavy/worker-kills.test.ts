@@ -23,14 +23,14 @@ import { salesforceScenario } from '../../support/providers/salesforce.ts';
 import { slackScenario } from '../../support/providers/slack.ts';
 import type { SaasProvider, SourceScenario } from '../../support/providers/saas-provider.ts';
 
-const FILES = 20_000;
+const FILES = 10_000;
 const KILL_POINTS = [0.25, 0.5, 0.75];
 /** The fake site's pages besides its extra ones: '/d' comes from the sitemap; '/private/secret' is refused by robots.txt. */
 const SITE_FIXED_PAGES = ['/', '/a', '/b', '/c', '/d'];
 const SITE_PAGES = 500;
 const SITE_DELAY_MS = 10;
 /** How long each SaaS provider takes to answer, so that its few pages last long enough for a kill to land in one. */
-const SAAS_LATENCY_MS = 250;
+const SAAS_LATENCY_MS = 1000;
 /** Longer than the test waits before the kill: a request held this long is still unanswered when the worker dies. */
 const STALLED_MS = 60_000;
 const saasScenarios = [
@@ -270,6 +270,9 @@ async function openPlane(dialect: Dialect): Promise<Plane> {
           TRIBUTARY_DIRECTORY_ROOTS: root,
           // The fake site listens on loopback.
           TRIBUTARY_ALLOWED_HOSTS: '127.0.0.0/8,localhost',
+          // Pages of about 16 files: a sync of many small commits lasts long enough for every kill to
+          // land inside a page, however fast the pages are written.
+          TRIBUTARY_MAX_PAGE_BYTES: String(16 * 1024),
           // Info, for the 'worker started' line.
           LOG_LEVEL: 'info',
           ...(database.target.kind === 'sqlite'
@@ -339,16 +342,14 @@ async function openPlane(dialect: Dialect): Promise<Plane> {
 
     async killPageRunner(jobId, candidates) {
       const handle = client.workflow.getHandle(await workflowId(jobId));
-      // Waits for a page that starts after the first look, so that it is far from its end when killed.
-      let firstSeen: string | undefined;
+      // Kills the worker running the pages as soon as it is found: one activity commits pages for
+      // about a second, so it is far from its end almost always, and waiting would let short syncs end.
       let victim: RunningProcess | undefined;
       const deadline = Date.now() + 10_000;
       while (!victim && Date.now() < deadline) {
         const page = (await handle.describe()).raw.pendingActivities?.find((activity) => activity.activityType?.name === 'syncPage');
-        const seen = page ? `${page.activityId}/${page.attempt}/${page.lastWorkerIdentity ?? ''}` : '';
-        firstSeen ??= seen;
         // The default identity of a worker is `<pid>@<host>`; a page not yet handed out has none.
-        if (seen !== firstSeen) victim = candidates.find((worker) => page?.lastWorkerIdentity === `${worker.child.pid}@${hostname()}`);
+        victim = candidates.find((worker) => page?.lastWorkerIdentity === `${worker.child.pid}@${hostname()}`);
         if (!victim) await sleep(5);
       }
       victim ??= candidates[0]!;

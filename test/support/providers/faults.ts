@@ -8,7 +8,10 @@ export interface ProviderFaults {
   rateLimitOnce(options: { retryAfterSeconds: number; afterRequests?: number }): void;
   /** The API request after the next `afterRequests` answers a 5xx. */
   failOnce(options: { status: number; afterRequests?: number }): void;
-  /** Every API request waits this long before it is answered, so a sync is still running when a test acts on it. */
+  /**
+   * Every API request is answered no sooner than this long after it arrived, so a sync is still
+   * running when a test acts on it; a latency raised while requests wait holds them too.
+   */
   setLatency(ms: number): void;
   /** When the last injected fault was answered (epoch ms), once it was. */
   readonly lastFaultAt: number | undefined;
@@ -37,7 +40,8 @@ export function createProviderFaults(): ProviderFaults {
       return lastFaultAt;
     },
     async next() {
-      if (latencyMs > 0) await sleep(latencyMs);
+      const arrived = Date.now();
+      for (let left = latencyMs; left > 0; left = arrived + latencyMs - Date.now()) await sleep(Math.min(left, 20));
       const due = pending.findIndex((entry) => entry.after <= 0);
       for (const entry of pending) entry.after -= 1;
       if (due === -1) return undefined;
