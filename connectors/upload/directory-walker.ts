@@ -1,4 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface WalkedFile {
@@ -10,14 +11,16 @@ export interface WalkedFile {
 /**
  * Files under `root` in a stable order (sorted names, depth first), starting after `after`. Resuming
  * descends straight to where the last page stopped instead of walking everything before it again.
+ * Synchronous: a listing costs a few microseconds this way, several times less than through promises,
+ * and the pages are read on a thread of their own (directory-reader.ts).
  */
-export async function* walkFiles(root: string, after: string | null): AsyncGenerator<WalkedFile> {
+export function* walkFiles(root: string, after: string | null): Generator<WalkedFile> {
   yield* walk(root, '', after ? after.split('/') : []);
 }
 
-async function* walk(root: string, prefix: string, afterParts: string[]): AsyncGenerator<WalkedFile> {
+function* walk(root: string, prefix: string, afterParts: string[]): Generator<WalkedFile> {
   const directory = path.join(root, prefix);
-  const entries = (await readdir(directory, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const [first, ...rest] = afterParts;
   for (const entry of entries) {
     if (first !== undefined && entry.name < first) continue;
@@ -36,10 +39,4 @@ export async function countFiles(root: string): Promise<number> {
   let count = 0;
   for (const entry of await readdir(root, { withFileTypes: true, recursive: true })) if (entry.isFile()) count += 1;
   return count;
-}
-
-/** What a page needs to know of a file before reading it: whether it changed, and how large it is. */
-export async function fileFacts(file: string): Promise<{ modifiedAt: Date; size: number }> {
-  const facts = await stat(file);
-  return { modifiedAt: facts.mtime, size: facts.size };
 }

@@ -1,15 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { mimeTypeFromName } from '../../domain/mime-types.ts';
 import type { Checkpoint, ReadContext, Source, SourceDocument, SourcePage, UploadedFile } from '../source.ts';
-import { countFiles, fileFacts, walkFiles, type WalkedFile } from './directory-walker.ts';
+import { countFiles, walkFiles } from './directory-walker.ts';
+import { readDirectoryPageInThread } from './directory-reader.ts';
 import { pageBudget } from '../page-budget.ts';
 import { confineDirectory } from './confine-directory.ts';
 import type { UploadConfig } from './config.ts';
 import { SourceRefusedError } from '../http/source-errors.ts';
 
 export const UPLOAD_PAGE_SIZE = 1000;
-const PARALLEL_READS = 64;
-/** How many slices of unchanged files one page may walk past before it returns. */
+/** How many pages' worth of unchanged files one page may walk past before it returns. */
 const MAX_SLICES_PER_PAGE = 20;
 const UPLOAD_PREFIX = 'uploads/';
 
@@ -65,60 +64,26 @@ export function openUploadSource(context: ReadContext<UploadConfig>): Source {
   }
 
   async function readDirectory(root: string, position: UploadCheckpoint): Promise<SourcePage> {
-    // Walk a slice (directory listings only), stat its files, then read those the page takes in
-    // parallel. An incremental read that finds little changed walks on, so unchanged files cost a
-    // stat each; a page whose bytes reach the limit stops at the first file it has no room for.
-    const walker = walkFiles(root, position.after);
-    const budget = pageBudget(context.limits);
-    const documents: SourceDocument[] = [];
-    const skipped: NonNullable<SourcePage['skipped']> = [];
-    let visited = 0;
-    let last = position.after;
-    let walked = false;
-    let full = false;
-    while (documents.length < UPLOAD_PAGE_SIZE && visited < UPLOAD_PAGE_SIZE * MAX_SLICES_PER_PAGE && !walked && !full) {
-      const slice: WalkedFile[] = [];
-      while (slice.length < UPLOAD_PAGE_SIZE) {
-        const next = await walker.next();
-        if (next.done) {
-          walked = true;
-          break;
-        }
-        slice.push(next.value);
-      }
-      const facts = await inBatches(slice, (file) => fileFacts(file.absolutePath));
-      const toRead: Array<{ file: WalkedFile; modifiedAt: Date }> = [];
-      for (const [index, file] of slice.entries()) {
-        const { modifiedAt, size } = facts[index]!;
-        if (!since || modifiedAt.toISOString() > since) {
-          const admission = budget.admit(size);
-          if (admission.kind === 'full') {
-            full = true;
-            break;
-          }
-          if (admission.kind === 'take') toRead.push({ file, modifiedAt });
-          else skipped.push({ externalId: file.relativePath, reason: admission.reason });
-        }
-        visited += 1;
-        last = file.relativePath;
-      }
-      documents.push(...(await inBatches(toRead, ({ file, modifiedAt }) => readDocument(file, modifiedAt))));
-      context.heartbeat();
-    }
-    await walker.return(undefined);
-    return { documents, skipped, next: walked && !full ? null : { ...position, after: last }, total: position.total };
-  }
-
-  async function readDocument(file: WalkedFile, modifiedAt: Date): Promise<SourceDocument> {
-    return {
+    // An incremental read that finds little changed walks on, so unchanged files cost a stat each; a
+    // page whose bytes reach the limit stops at the first file it has no room for.
+    const page = await readDirectoryPageInThread({
+      root,
+      after: position.after,
+      since,
+      pageSize: UPLOAD_PAGE_SIZE,
+      maxVisited: UPLOAD_PAGE_SIZE * MAX_SLICES_PER_PAGE,
+      limits: context.limits,
+    });
+    const documents: SourceDocument[] = page.files.map((file) => ({
       externalId: file.relativePath,
       title: file.relativePath.split('/').pop() ?? file.relativePath,
       url: null,
-      body: await readFile(file.absolutePath),
+      body: Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength),
       mimeType: mimeTypeFromName(file.relativePath) ?? 'text/plain',
       metadata: { source: 'directory', path: file.relativePath },
-      updatedAt: modifiedAt.toISOString(),
-    };
+      updatedAt: file.modifiedAt,
+    }));
+    return { documents, skipped: page.skipped, next: page.finished ? null : { ...position, after: page.last }, total: position.total };
   }
 
   return {
@@ -141,7 +106,7 @@ export function openUploadSource(context: ReadContext<UploadConfig>): Source {
       const root = await directory();
       if (!root) return;
       let batch: string[] = [];
-      for await (const file of walkFiles(root, null)) {
+      for (const file of walkFiles(root, null)) {
         batch.push(file.relativePath);
         if (batch.length >= UPLOAD_PAGE_SIZE) {
           yield batch;
@@ -151,12 +116,4 @@ export function openUploadSource(context: ReadContext<UploadConfig>): Source {
       if (batch.length > 0) yield batch;
     },
   };
-}
-
-/** Applies `action` to every item, PARALLEL_READS at a time, keeping their order. */
-async function inBatches<T, R>(items: T[], action: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let index = 0; index < items.length; index += PARALLEL_READS)
-    results.push(...(await Promise.all(items.slice(index, index + PARALLEL_READS).map(action))));
-  return results;
 }
