@@ -1,12 +1,12 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { changeSyncJobStatus, findSyncJobRow } from '../db/repositories/sync-jobs.ts';
+import { changeSyncJobStatus, findSyncJobRow, toSyncJob } from '../db/repositories/sync-jobs.ts';
 import type { SyncJobRow } from '../db/schema.ts';
 import { activeSyncStatuses, type SyncJob } from '../domain/sync-job.ts';
 import { resyncSignal } from '../workflows/sync-connector.ts';
 import type { AppDependencies } from './dependencies.ts';
 import { AppError } from './errors.ts';
 import { reconcileJob } from './reconcile-job.ts';
-import { liveSyncJob, requireSyncJobRow } from './sync-status.ts';
+import { requireSyncJobRow } from './sync-status.ts';
 
 export type SyncControl = 'cancel' | 'resync';
 
@@ -28,7 +28,7 @@ export async function controlSync(deps: AppDependencies, workspaceId: string, co
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     throw notActive(await reconcileJob(deps, (await findSyncJobRow(deps.db, jobId)) ?? row), action);
   }
-  return liveSyncJob(deps, (await findSyncJobRow(deps.db, jobId)) ?? row);
+  return toSyncJob((await findSyncJobRow(deps.db, jobId)) ?? row, deps.now());
 }
 
 function notActive(row: SyncJobRow, action: SyncControl): AppError {

@@ -49,19 +49,40 @@ export async function connectorHealthOf(
   );
 }
 
+/** How long a schedule's next run, once described, is trusted at most; a pause from the Temporal UI shows within it. */
+const NEXT_RUN_CACHE_MS = 60_000;
+/** Entries kept per Temporal client before the expired ones are swept. */
+const NEXT_RUN_CACHE_SIZE = 10_000;
+
+/**
+ * Next runs described per Temporal client, by connector id, version and state: a change of the
+ * connector through the API (its schedule, a pause) is a new version, and a next run holds until it
+ * passes, so a list costs a describe per connector about once a minute rather than on every request.
+ */
+const nextRunCaches = new WeakMap<object, Map<string, { nextRunAt: string | null; until: number }>>();
+
 /** The next action time of each connector's sync schedule, in the connectors' order. */
 function nextRunsOf(deps: Pick<AppDependencies, 'temporal' | 'logger'>, connectors: Connector[]): Promise<Array<string | null>> {
   const deadline = Date.now() + SCHEDULE_DESCRIBE_TIMEOUT_MS;
+  let cache = nextRunCaches.get(deps.temporal);
+  if (!cache) nextRunCaches.set(deps.temporal, (cache = new Map()));
+  const known = cache;
+  if (known.size > NEXT_RUN_CACHE_SIZE) for (const [key, entry] of known) if (entry.until <= Date.now()) known.delete(key);
   return Promise.all(
     connectors.map(async (connector) => {
       // A manual schedule has no times, and a connector being created or deleted may have no schedule: nothing to ask.
       if (connector.schedule.type === 'manual' || connector.state === 'creating' || connector.state === 'deleting') return null;
+      const key = `${connector.id}\u0000${connector.version}\u0000${connector.state}`;
+      const cached = known.get(key);
+      if (cached && cached.until > Date.now()) return cached.nextRunAt;
       try {
         const description = await deps.temporal.withDeadline(deadline, () =>
           deps.temporal.schedule.getHandle(workflowIds.connectorSchedule(connector.id)).describe(),
         );
-        if (description.state.paused) return null;
-        return description.info.nextActionTimes[0]?.toISOString() ?? null;
+        const nextRunAt = description.state.paused ? null : (description.info.nextActionTimes[0]?.toISOString() ?? null);
+        const expires = Date.now() + NEXT_RUN_CACHE_MS;
+        known.set(key, { nextRunAt, until: nextRunAt ? Math.min(Date.parse(nextRunAt), expires) : expires });
+        return nextRunAt;
       } catch (error) {
         deps.logger.debug({ err: error, connectorId: connector.id }, 'the schedule of a connector could not be described; its next run is unknown');
         return null;
