@@ -13,6 +13,7 @@ import { deleteConnectorDocuments } from '../db/repositories/documents.ts';
 import { deleteUploadedFiles } from '../db/repositories/uploaded-files.ts';
 import { deleteSyncJobs } from '../db/repositories/sync-jobs.ts';
 import type { Connector, ConnectorChanges } from '../domain/connector.ts';
+import { connectorScheduleId, madeFor } from '../temporal/connector-schedule.ts';
 import { InvalidTransitionError, type ConnectorState } from '../domain/connector-state.ts';
 import type { ActivityDependencies } from './dependencies.ts';
 import { asConnectorFailure, failureTypes, nonRetryable } from './failures.ts';
@@ -27,7 +28,37 @@ export function createConnectorActivities(deps: ActivityDependencies) {
     return connector;
   }
 
+  /** Changes the state and records its `connector.state_changed` event in one transaction, then starts its deliveries. */
+  async function setConnectorState(input: { connectorId: string; state: ConnectorState; reason: string | null }): Promise<Connector> {
+    try {
+      const { current, eventId } = await db.transaction().execute(async (trx) => {
+        const change = await transitionConnector(trx, input.connectorId, input.state, input.reason, now());
+        return { current: change.current, eventId: await webhooks.stateChanged(trx, change) };
+      });
+      await webhooks.dispatch(eventId);
+      return current;
+    } catch (error) {
+      throw asConnectorFailure(error);
+    }
+  }
+
   return {
+    /**
+     * Claims the row the API wrote for a creation: a write, so a new version, which the API's take-back
+     * of a failed start no longer matches. Safe to repeat after the creation has moved the row on, as
+     * a local activity is after a crash: the sync schedule made by this very creation shows the row is its own.
+     */
+    async claimCreatedConnector(input: { connectorId: string; creationId: string }): Promise<void> {
+      const connector = await requireConnector(input.connectorId);
+      if (
+        connector.state !== 'creating' &&
+        madeFor(await deps.schedules.describeMemo(connectorScheduleId('sync', connector.id)), connector.id, input.creationId)
+      ) {
+        return;
+      }
+      await setConnectorState({ connectorId: input.connectorId, state: 'creating', reason: 'The creation workflow is running' });
+    },
+
     /** Idempotent: a retry finds the row it inserted; a row made by anything else is a conflict. */
     async insertConnector(connector: Connector): Promise<void> {
       if (await insertConnectorIfAbsent(db, connector)) return;
@@ -41,19 +72,7 @@ export function createConnectorActivities(deps: ActivityDependencies) {
       return requireConnector(connectorId);
     },
 
-    /** Changes the state and records its `connector.state_changed` event in one transaction, then starts its deliveries. */
-    async setConnectorState(input: { connectorId: string; state: ConnectorState; reason: string | null }): Promise<Connector> {
-      try {
-        const { current, eventId } = await db.transaction().execute(async (trx) => {
-          const change = await transitionConnector(trx, input.connectorId, input.state, input.reason, now());
-          return { current: change.current, eventId: await webhooks.stateChanged(trx, change) };
-        });
-        await webhooks.dispatch(eventId);
-        return current;
-      } catch (error) {
-        throw asConnectorFailure(error);
-      }
-    },
+    setConnectorState,
 
     /** Applies a partial update on top of the latest version and returns the connector before and after, for compensation. */
     async applyConnectorChanges(input: { connectorId: string; changes: ConnectorChanges }): Promise<{ previous: Connector; current: Connector }> {

@@ -5,6 +5,7 @@ import type { Connector } from '../domain/connector.ts';
 import {
   connectorScheduleId,
   connectorScheduleOptions,
+  madeFor,
   scheduleKindsOf,
   type ConnectorScheduleMemo,
   type ScheduleKind,
@@ -20,11 +21,6 @@ function shouldRun(connector: Connector): boolean {
 }
 
 export function createScheduleActivities({ db, schedules, workflows, taskQueue }: ActivityDependencies) {
-  function owns(memo: Record<string, unknown>, connectorId: string, creationId?: string): boolean {
-    const ours = memo as Partial<ConnectorScheduleMemo>;
-    return ours.tributaryConnectorId === connectorId && (creationId === undefined || ours.tributaryCreationId === creationId);
-  }
-
   async function requireConnector(connectorId: string): Promise<Connector> {
     const connector = await findConnector(db, connectorId);
     if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${connectorId} does not exist`);
@@ -38,7 +34,7 @@ export function createScheduleActivities({ db, schedules, workflows, taskQueue }
     } catch (error) {
       if (!(error instanceof ScheduleAlreadyRunning)) throw error;
       const memo = await schedules.describeMemo(options.scheduleId);
-      if (memo && owns(memo, connector.id, creationId)) return;
+      if (madeFor(memo, connector.id, creationId)) return;
       throw nonRetryable(
         failureTypes.scheduleConflict,
         `Schedule id ${options.scheduleId} is already taken by a schedule that was not made for this connector`,
@@ -58,7 +54,7 @@ export function createScheduleActivities({ db, schedules, workflows, taskQueue }
       for (const kind of allKinds) {
         const scheduleId = connectorScheduleId(kind, input.connectorId);
         const memo = await schedules.describeMemo(scheduleId);
-        if (memo && owns(memo, input.connectorId, input.creationId)) await schedules.delete(scheduleId);
+        if (madeFor(memo, input.connectorId, input.creationId)) await schedules.delete(scheduleId);
       }
     },
 
@@ -69,7 +65,7 @@ export function createScheduleActivities({ db, schedules, workflows, taskQueue }
       for (const kind of allKinds) {
         const scheduleId = connectorScheduleId(kind, connector.id);
         const memo = await schedules.describeMemo(scheduleId);
-        if (memo && !owns(memo, connector.id)) {
+        if (memo && !madeFor(memo, connector.id)) {
           throw nonRetryable(failureTypes.scheduleConflict, `Schedule ${scheduleId} was not made for this connector`);
         }
         if (!wanted.has(kind)) {

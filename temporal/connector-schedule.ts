@@ -12,6 +12,12 @@ export interface ConnectorScheduleMemo {
   tributaryCreationId: string;
 }
 
+/** Whether a schedule's memo marks it as made for this connector, and by this creation when one is given. */
+export function madeFor(memo: Record<string, unknown> | undefined, connectorId: string, creationId?: string): boolean {
+  const ours = memo as Partial<ConnectorScheduleMemo> | undefined;
+  return ours?.tributaryConnectorId === connectorId && (creationId === undefined || ours.tributaryCreationId === creationId);
+}
+
 export function scheduleSpec(schedule: Schedule): { spec: ScheduleSpec; remainingActions?: number } {
   switch (schedule.type) {
     case 'manual':

@@ -1,7 +1,7 @@
 import { patched, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { SealedCredentialRow } from '../activities/credential-activities.ts';
 import type { Connector } from '../domain/connector.ts';
-import { checkSteps, cleanupSteps, compensatedSteps, databaseSteps } from './activity-proxies.ts';
+import { checkSteps, cleanupSteps, compensatedSteps, databaseSteps, localCompensatedSteps, localDatabaseSteps } from './activity-proxies.ts';
 import { compensated } from './compensation.ts';
 
 /**
@@ -33,9 +33,13 @@ export async function createConnector(input: CreateConnectorInput): Promise<Conn
   const { connector } = input;
   const creationId = workflowInfo().firstExecutionRunId;
   setCurrentDetails(`Creating ${connector.type} connector **${connector.id}**`);
-  if (patched('api-inserts-connector-row')) {
-    // The API wrote the row and takes it back if its start call failed; claiming it (a write, so a new
-    // version) stops that. A row already taken back fails this step, and nothing is created.
+  // The API wrote the row and takes it back if its start call failed; claiming it (a write, so a new
+  // version) stops that. A row already taken back fails this step, and nothing is created. Runs
+  // started before 'creation-local-steps' replay their steps as the activities they recorded.
+  const local = patched('creation-local-steps');
+  if (local) {
+    await localDatabaseSteps.claimCreatedConnector({ connectorId: connector.id, creationId });
+  } else if (patched('api-inserts-connector-row')) {
     await databaseSteps.setConnectorState({ connectorId: connector.id, state: 'creating', reason: 'The creation workflow is running' });
   } else {
     await databaseSteps.insertConnector(connector);
@@ -53,9 +57,10 @@ export async function createConnector(input: CreateConnectorInput): Promise<Conn
     if (!check.ok) authReason = check.reason;
   }
 
+  const scheduleSteps = local ? localCompensatedSteps : compensatedSteps;
+  const stateSteps = local ? localDatabaseSteps : databaseSteps;
   await compensated(
-    () =>
-      compensatedSteps.createConnectorSchedules({ connectorId: connector.id, creationId, paused: authReason !== null || input.needsConfiguration === true }),
+    () => scheduleSteps.createConnectorSchedules({ connectorId: connector.id, creationId, paused: authReason !== null || input.needsConfiguration === true }),
     async () => {
       await cleanupSteps.removeCreatedSchedules({ connectorId: connector.id, creationId });
       await cleanupSteps.removeCreatedConnectorRow({
@@ -69,9 +74,9 @@ export async function createConnector(input: CreateConnectorInput): Promise<Conn
     },
   );
   if (input.needsConfiguration) {
-    return databaseSteps.setConnectorState({ connectorId: connector.id, state: 'needs_configuration', reason: 'A configuration is required' });
+    return stateSteps.setConnectorState({ connectorId: connector.id, state: 'needs_configuration', reason: 'A configuration is required' });
   }
   return authReason === null
-    ? databaseSteps.setConnectorState({ connectorId: connector.id, state: 'connected', reason: null })
-    : databaseSteps.setConnectorState({ connectorId: connector.id, state: 'auth_required', reason: authReason });
+    ? stateSteps.setConnectorState({ connectorId: connector.id, state: 'connected', reason: null })
+    : stateSteps.setConnectorState({ connectorId: connector.id, state: 'auth_required', reason: authReason });
 }
