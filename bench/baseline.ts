@@ -3,11 +3,11 @@ import { syncLimitsOf, type SyncLimits } from '../config/limits.ts';
 import type { Db } from '../db/database.ts';
 import { upsertDocuments } from '../db/repositories/documents.ts';
 import { openUploadSource } from '../connectors/upload/source.ts';
-import type { Checkpoint } from '../connectors/source.ts';
 import { AddressPolicy } from '../net/address-policy.ts';
 import { createGuardedFetch } from '../net/guarded-fetch.ts';
 import { createSourcePorts } from '../activities/source-ports.ts';
 import { preparePage } from '../sync/prepare-page.ts';
+import { readPagesAhead } from '../sync/read-ahead.ts';
 
 /**
  * The same reads, parsing and upserts as a sync, in a plain loop without Temporal: what the sync
@@ -35,12 +35,10 @@ export async function baselineSync(
     heartbeat: () => undefined,
     signal: new AbortController().signal,
   });
-  let checkpoint: Checkpoint | null = null;
   let documents = 0;
   const pageMs: number[] = [];
-  do {
-    const started = performance.now();
-    const page = await source.read(checkpoint);
+  let pageStarted = performance.now();
+  await readPagesAhead(source, null, { more: () => true }, async (page) => {
     const prepared = await preparePage(page, limits);
     await db
       .transaction()
@@ -52,8 +50,9 @@ export async function baselineSync(
         ),
       );
     documents += page.documents.length;
-    checkpoint = page.next;
-    pageMs.push(performance.now() - started);
-  } while (checkpoint);
+    pageMs.push(performance.now() - pageStarted);
+    pageStarted = performance.now();
+    return true;
+  });
   return { documents, pageMs };
 }

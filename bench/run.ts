@@ -3,25 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
-import { pino } from 'pino';
-import { createApp } from '../api/app.ts';
-import { loadConfig } from '../config/env.ts';
-import { apiLimitsOf } from '../config/limits.ts';
-import { AddressPolicy } from '../net/address-policy.ts';
-import { createGuardedFetch } from '../net/guarded-fetch.ts';
-import { createDatabase, type Db, type DatabaseTarget } from '../db/database.ts';
-import { migrateToLatest } from '../db/migrate.ts';
-import { ensureWorkspace, insertApiKey } from '../db/repositories/workspaces.ts';
-import { generateApiKey, hashApiKey } from '../domain/api-keys.ts';
-import { createSecretCipher } from '../secrets/cipher.ts';
-import { findOrBuildTemporalCli } from '../temporal/cli.ts';
-import { startDevServer } from '../temporal/dev-server.ts';
+import type { createApp } from '../api/app.ts';
 import { baselineSync } from './baseline.ts';
-import { percentile, writeDocuments } from './fixtures.ts';
-import { freePort } from '../tools/ports.ts';
-import { projectRoot } from '../tools/processes.ts';
+import { adminKeyOf, benchApp, freshDatabase, startTemporal } from './bench-system.ts';
+import { percentile, writeDocuments, type CorpusKind } from './fixtures.ts';
+import { maxHistoryEvents, runSync } from './readers/api.ts';
+import { measureSinkLimit } from './sink-limit.ts';
 import { startMeasuredWorker } from './worker-process.ts';
 
 const { values: options } = parseArgs({
@@ -29,6 +16,7 @@ const { values: options } = parseArgs({
     docs: { type: 'string', default: '100000' },
     scale: { type: 'string', default: '1000000' },
     dialects: { type: 'string', default: 'sqlite,postgres' },
+    corpus: { type: 'string', default: 'simple,zipf' },
     postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -37,58 +25,6 @@ const scaleDocs = Number(options.scale);
 // As strong as TRIBUTARY_SECRET_KEY must be: 32 random bytes, base64.
 const secretKey = randomBytes(32).toString('base64');
 const scratch = mkdtempSync(path.join(tmpdir(), 'tributary-bench-'));
-
-async function freshDatabase(dialect: string): Promise<{ db: Db; env: NodeJS.ProcessEnv; drop: () => Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(path.join(scratch, 'sqlite-'));
-    const target: DatabaseTarget = { kind: 'sqlite', filename: path.join(dir, 'tributary.sqlite') };
-    const db = createDatabase(target);
-    await migrateToLatest(db);
-    return { db, env: { TRIBUTARY_DATA_DIR: dir }, drop: () => db.destroy() };
-  }
-  const name = `tributary_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: options.postgres });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(options.postgres as string);
-  url.pathname = `/${name}`;
-  const db = createDatabase({ kind: 'postgres', url: url.toString() });
-  await migrateToLatest(db);
-  return {
-    db,
-    env: { DATABASE_URL: url.toString(), TRIBUTARY_DATA_DIR: scratch },
-    drop: async () => {
-      await db.destroy();
-      const again = new pg.Client({ connectionString: options.postgres });
-      await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await again.end();
-    },
-  };
-}
-
-interface SyncRun {
-  seconds: number;
-  docsPerSecond: number;
-  job: { status: string; progress: Record<string, number> };
-}
-
-async function runSync(app: ReturnType<typeof createApp>, key: string, connectorId: string, count: number): Promise<SyncRun> {
-  const headers = { authorization: `Bearer ${key}` };
-  const started = performance.now();
-  const trigger = await app.request(`/v1/connectors/${connectorId}/sync`, { method: 'POST', headers });
-  const { data } = (await trigger.json()) as { data: { jobId: string } };
-  for (;;) {
-    const response = await app.request(`/v1/connectors/${connectorId}/sync/${data.jobId}`, { headers });
-    const job = ((await response.json()) as { data: SyncRun['job'] }).data;
-    if (!['queued', 'running', 'canceling'].includes(job.status)) {
-      const seconds = (performance.now() - started) / 1000;
-      return { seconds, docsPerSecond: Math.round(count / seconds), job };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /**
  * Latencies of the job status while no worker is up: a sync started after the worker stopped stays
@@ -138,57 +74,22 @@ async function cancelLatency(app: ReturnType<typeof createApp>, key: string, con
   }
 }
 
-async function maxHistoryEvents(client: Client, connectorId: string): Promise<number> {
-  let max = 0;
-  for await (const run of client.workflow.list({ query: `TributaryConnectorId = '${connectorId}' AND WorkflowType = 'syncConnector'` })) {
-    max = Math.max(max, run.historyLength);
-  }
-  return max;
-}
-
 async function main() {
-  const cliPath = await findOrBuildTemporalCli({
-    explicitPath: process.env.TEMPORAL_CLI_PATH,
-    cacheDir: path.join(projectRoot, '.cache'),
-    environment: process.env,
-    log: console.log,
-  });
-  const server = await startDevServer({ cliPath, port: await freePort(), uiPort: await freePort(), namespace: 'default', readyTimeoutMs: 120_000 });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const temporal = await startTemporal();
+  const client = temporal.client;
   const results: Record<string, unknown>[] = [];
 
-  async function benchmark(dialect: string, count: number, label: string) {
+  async function benchmark(dialect: string, count: number, label: string, kind: CorpusKind) {
     const source = path.join(scratch, `${label}-docs`);
     const generated = performance.now();
-    writeDocuments(source, count);
-    console.log(`[${label}] wrote ${count} documents in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
-    const database = await freshDatabase(dialect);
+    const { vocabulary } = writeDocuments(source, count, { kind });
+    console.log(`[${label}] wrote ${count} documents (${kind} corpus, ${vocabulary} words) in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
+    const database = await freshDatabase(dialect, { scratch, postgresUrl: options.postgres as string });
+    // The sink alone, on the same schema and corpus, before anything else writes.
+    const sink = await measureSinkLimit(database.db, { documents: Math.min(count, 100_000), pageSize: 1000, kind });
     const taskQueue = `bench-${randomUUID()}`;
-    const app = createApp({
-      db: database.db,
-      temporal: client,
-      taskQueue,
-      logger: pino({ level: 'silent' }),
-      now: () => new Date(),
-      workflowWaitMs: 60_000,
-      cipher: createSecretCipher(secretKey),
-      directoryRoots: [scratch],
-      publicUrl: 'http://127.0.0.1',
-      fetch: createGuardedFetch(new AddressPolicy([])),
-      limits: apiLimitsOf(loadConfig({})),
-      oauthClients: {},
-    });
-    await ensureWorkspace(database.db, 'bench', 'Bench', new Date());
-    const key = generateApiKey();
-    await insertApiKey(database.db, {
-      id: 'key_bench',
-      workspace_id: 'bench',
-      name: 'bench',
-      role: 'admin',
-      key_hash: hashApiKey(key),
-      created_at: new Date().toISOString(),
-    });
+    const app = benchApp({ db: database.db, temporal: client, taskQueue, secretKey, directoryRoots: [scratch], workflowWaitMs: 60_000 });
+    const key = await adminKeyOf(database.db, 'bench');
 
     const baselineStarted = performance.now();
     const baseline = await baselineSync(database.db, { connectorId: 'baseline', directory: source, roots: [scratch] });
@@ -198,7 +99,7 @@ async function main() {
     const worker = await startMeasuredWorker({
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
       TRIBUTARY_SECRET_KEY: secretKey,
       TRIBUTARY_DIRECTORY_ROOTS: scratch,
@@ -211,21 +112,25 @@ async function main() {
       body: JSON.stringify({ name: label, type: 'upload', config: { directory: source } }),
     });
     const connectorId = ((await created.json()) as { data: { id: string } }).data.id;
-    const first = await runSync(app, key, connectorId, count);
-    const second = await runSync(app, key, connectorId, count);
+    const first = await runSync({ app, key }, connectorId, 'full');
+    const second = await runSync({ app, key }, connectorId, 'incremental');
     const cancel = await cancelLatency(app, key, connectorId);
     await worker.stop();
     const orphanStatusMs = await statusLatencyWithoutWorker(app, key, connectorId);
     const result = {
       bench: label,
       dialect,
+      corpus: kind,
+      vocabulary,
       documents: count,
+      sinkDocsPerSecond: sink.docsPerSecond,
       baselineDocsPerSecond: Math.round(baseline.documents / baselineSeconds),
       baselinePageP50Ms: Math.round(percentile(baseline.pageMs, 50)),
       baselinePageP99Ms: Math.round(percentile(baseline.pageMs, 99)),
-      syncDocsPerSecond: first.docsPerSecond,
+      syncDocsPerSecond: Math.round(count / first.seconds),
       syncSeconds: Number(first.seconds.toFixed(1)),
-      ratioToBaseline: Number((first.docsPerSecond / (baseline.documents / baselineSeconds)).toFixed(2)),
+      ratioToBaseline: Number((count / first.seconds / (baseline.documents / baselineSeconds)).toFixed(2)),
+      ratioToSink: Number((count / first.seconds / sink.docsPerSecond).toFixed(2)),
       incrementalSeconds: Number(second.seconds.toFixed(1)),
       incrementalRatio: Number((second.seconds / first.seconds).toFixed(3)),
       workerStartRssMb: worker.startRssMb,
@@ -245,20 +150,32 @@ async function main() {
   }
 
   try {
-    for (const dialect of (options.dialects as string).split(',')) await benchmark(dialect, docs, `throughput-${dialect}`);
-    if (scaleDocs > 0) await benchmark('sqlite', scaleDocs, 'scale-sqlite');
+    const corpora = (options.corpus as string).split(',') as CorpusKind[];
+    for (const kind of corpora) {
+      for (const dialect of (options.dialects as string).split(',')) await benchmark(dialect, docs, `throughput-${dialect}-${kind}`, kind);
+    }
+    if (scaleDocs > 0) await benchmark('sqlite', scaleDocs, `scale-sqlite-${corpora[0]}`, corpora[0] ?? 'simple');
   } finally {
-    await connection.close();
-    await server.stop();
+    await temporal.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(
-    '\nbench                 docs/s (sync)  docs/s (baseline)  ratio  incremental  peak RSS  max events/run  status, no worker (p50/max ms)  cancel (ms)',
-  );
+  const columns: Array<[string, (result: Record<string, unknown>) => string]> = [
+    ['bench', (result) => String(result.bench)],
+    ['sink limit', (result) => String(result.sinkDocsPerSecond)],
+    ['docs/s (sync)', (result) => String(result.syncDocsPerSecond)],
+    ['x sink', (result) => String(result.ratioToSink)],
+    ['docs/s (baseline)', (result) => String(result.baselineDocsPerSecond)],
+    ['x baseline', (result) => String(result.ratioToBaseline)],
+    ['incremental', (result) => String(result.incrementalRatio)],
+    ['peak RSS', (result) => `${String(result.workerPeakRssMb)} MB`],
+    ['max events/run', (result) => String(result.maxHistoryEventsPerRun)],
+    ['status, no worker p50/max ms', (result) => `${String(result.statusWithoutWorkerP50Ms)}/${String(result.statusWithoutWorkerMaxMs)}`],
+    ['cancel ms', (result) => String(result.cancelMs)],
+  ];
+  const widths = columns.map(([title], index) => Math.max(title.length, ...results.map((result) => columns[index]![1](result).length)) + 2);
+  console.log(`\n${columns.map(([title], index) => (index === 0 ? title.padEnd(widths[index]!) : title.padStart(widths[index]!))).join('')}`);
   for (const result of results) {
-    console.log(
-      `${String(result.bench).padEnd(22)}${String(result.syncDocsPerSecond).padStart(13)}${String(result.baselineDocsPerSecond).padStart(19)}${String(result.ratioToBaseline).padStart(7)}${String(result.incrementalRatio).padStart(13)}${`${String(result.workerPeakRssMb)} MB`.padStart(10)}${String(result.maxHistoryEventsPerRun).padStart(16)}${`${String(result.statusWithoutWorkerP50Ms)}/${String(result.statusWithoutWorkerMaxMs)}`.padStart(32)}${String(result.cancelMs).padStart(13)}`,
-    );
+    console.log(columns.map(([, value], index) => (index === 0 ? value(result).padEnd(widths[index]!) : value(result).padStart(widths[index]!))).join(''));
   }
 }
 
