@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { adminKeyOf, benchApp, freshDatabase, startTemporal } from './bench-system.ts';
 import { percentile, writeDocuments } from './fixtures.ts';
+import { printTable, type BenchResult, type Column } from './table.ts';
 import { startMeasuredWorker } from './worker-process.ts';
 
 /**
@@ -82,10 +83,25 @@ const forMs = (ms: number) => {
   return () => performance.now() < until;
 };
 
+const columns: Column[] = [
+  ['dialect', (r) => String(r.dialect)],
+  ['create/s', (r) => String(r.creationsPerSecond)],
+  ['create p50/p99/max ms', (r) => `${String(r.creationP50Ms)}/${String(r.creationP99Ms)}/${String(r.creationMaxMs)}`],
+  ['201/202', (r) => `${String((r.creationStatuses as Record<string, number>)[201] ?? 0)}/${String((r.creationStatuses as Record<string, number>)[202] ?? 0)}`],
+  ['list req/s', (r) => String(r.listPerSecond)],
+  ['list p50/p99 ms', (r) => `${String(r.listP50Ms)}/${String(r.listP99Ms)}`],
+  ['manual list req/s', (r) => String(r.manualListPerSecond)],
+  ['manual list p50/p99', (r) => `${String(r.manualListP50Ms)}/${String(r.manualListP99Ms)}`],
+  ['healthz req/s', (r) => String(r.healthzPerSecond)],
+  ['healthz p50/p99', (r) => `${String(r.healthzP50Ms)}/${String(r.healthzP99Ms)}`],
+  ['status p50/p99 ms', (r) => `${String(r.statusP50Ms)}/${String(r.statusP99Ms)}`],
+  ['healthz in sync p50/p99', (r) => `${String(r.healthzDuringSyncP50Ms)}/${String(r.healthzDuringSyncP99Ms)}`],
+];
+
 async function main() {
   const temporalServer = await startTemporal();
   const temporal = temporalServer.client;
-  const results: Record<string, unknown>[] = [];
+  const results: BenchResult[] = [];
 
   async function benchmark(dialect: string) {
     const source = path.join(scratch, `files-${dialect}`);
@@ -230,27 +246,7 @@ async function main() {
     await temporalServer.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
-  const columns: Array<[string, (result: Record<string, unknown>) => unknown]> = [
-    ['dialect', (r) => r.dialect],
-    ['create/s', (r) => r.creationsPerSecond],
-    ['create p50/p99/max ms', (r) => `${String(r.creationP50Ms)}/${String(r.creationP99Ms)}/${String(r.creationMaxMs)}`],
-    [
-      '201/202',
-      (r) => `${String((r.creationStatuses as Record<string, number>)[201] ?? 0)}/${String((r.creationStatuses as Record<string, number>)[202] ?? 0)}`,
-    ],
-    ['list req/s', (r) => r.listPerSecond],
-    ['list p50/p99 ms', (r) => `${String(r.listP50Ms)}/${String(r.listP99Ms)}`],
-    ['manual list req/s', (r) => r.manualListPerSecond],
-    ['manual list p50/p99', (r) => `${String(r.manualListP50Ms)}/${String(r.manualListP99Ms)}`],
-    ['healthz req/s', (r) => r.healthzPerSecond],
-    ['healthz p50/p99', (r) => `${String(r.healthzP50Ms)}/${String(r.healthzP99Ms)}`],
-    ['status p50/p99 ms', (r) => `${String(r.statusP50Ms)}/${String(r.statusP99Ms)}`],
-    ['healthz in sync p50/p99', (r) => `${String(r.healthzDuringSyncP50Ms)}/${String(r.healthzDuringSyncP99Ms)}`],
-  ];
-  console.log(`\n${columns.map(([name]) => name.padStart(Math.max(10, name.length + 2))).join('')}`);
-  for (const result of results) {
-    console.log(columns.map(([name, value]) => String(value(result)).padStart(Math.max(10, name.length + 2))).join(''));
-  }
+  printTable(columns, results);
 }
 
 await main();

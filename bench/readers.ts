@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createConnector, maxHistoryEvents, runSync } from './readers/api.ts';
 import { readOnlyBaseline } from './readers/baseline.ts';
 import { selectBenches } from './readers/catalog.ts';
+import { printTable, type BenchResult, type Column } from './table.ts';
 import type { ReaderBench, SeededSource } from './readers/reader-source.ts';
 import { startTemporal } from './bench-system.ts';
 import { openStack } from './readers/system.ts';
@@ -15,7 +16,7 @@ const { values: options } = parseArgs({
 const scale = Number(options.scale);
 if (!(scale > 0)) throw new Error(`--scale must be a positive number, not ${options.scale}`);
 
-type Result = Record<string, unknown>;
+type Result = BenchResult;
 
 /** Seeds one reader's source, reads it without Temporal, then syncs it in full and incrementally through the API and a worker process. */
 async function benchmark(temporal: Awaited<ReturnType<typeof startTemporal>>, bench: ReaderBench): Promise<Result> {
@@ -79,23 +80,17 @@ function round(value: number, digits: number): number {
 /** A figure as the table shows it; a failed reader has none. */
 const figure = (value: unknown, unit = '') => (typeof value === 'number' ? `${value}${unit}` : '-');
 
-const columns: Array<[string, number, (result: Result) => string]> = [
-  ['reader', 26, (result) => String(result.bench)],
-  ['docs', 8, (result) => figure(result.collected)],
-  ['docs/s (sync)', 15, (result) => figure(result.syncDocsPerSecond)],
-  ['docs/s (baseline)', 19, (result) => figure(result.baselineDocsPerSecond)],
-  ['ratio', 7, (result) => figure(result.ratioToBaseline)],
-  ['incremental', 13, (result) => figure(result.incrementalRatio)],
-  ['peak RSS', 10, (result) => figure(result.workerPeakRssMb, ' MB')],
-  ['events/run', 12, (result) => figure(result.maxHistoryEventsPerRun)],
-  ['status', 26, (result) => (Array.isArray(result.status) ? result.status.join('/') : `failed: ${String(result.failedAt)}`)],
+const columns: Column[] = [
+  ['reader', (result) => String(result.bench)],
+  ['docs', (result) => figure(result.collected)],
+  ['docs/s (sync)', (result) => figure(result.syncDocsPerSecond)],
+  ['docs/s (baseline)', (result) => figure(result.baselineDocsPerSecond)],
+  ['ratio', (result) => figure(result.ratioToBaseline)],
+  ['incremental', (result) => figure(result.incrementalRatio)],
+  ['peak RSS', (result) => figure(result.workerPeakRssMb, ' MB')],
+  ['events/run', (result) => figure(result.maxHistoryEventsPerRun)],
+  ['status', (result) => (Array.isArray(result.status) ? result.status.join('/') : `failed: ${String(result.failedAt)}`)],
 ];
-
-function printTable(results: Result[]): void {
-  const cell = (text: string, width: number, first: boolean) => (first ? text.padEnd(width) : text.padStart(width));
-  console.log(`\n${columns.map(([title, width], index) => cell(title, width, index === 0)).join('')}`);
-  for (const result of results) console.log(columns.map(([, width, value], index) => cell(value(result), width, index === 0)).join(''));
-}
 
 async function main() {
   const benches = selectBenches(options.only);
@@ -111,7 +106,7 @@ async function main() {
   } finally {
     await temporal.stop();
   }
-  printTable(results);
+  printTable(columns, results);
   if (results.some((result) => result.failedAt)) process.exitCode = 1;
 }
 

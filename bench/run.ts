@@ -9,6 +9,7 @@ import { adminKeyOf, benchApp, freshDatabase, startTemporal } from './bench-syst
 import { percentile, writeDocuments, type CorpusKind } from './fixtures.ts';
 import { maxHistoryEvents, runSync } from './readers/api.ts';
 import { measureSinkLimit } from './sink-limit.ts';
+import { printTable, type BenchResult, type Column } from './table.ts';
 import { startMeasuredWorker } from './worker-process.ts';
 
 const { values: options } = parseArgs({
@@ -74,10 +75,24 @@ async function cancelLatency(app: ReturnType<typeof createApp>, key: string, con
   }
 }
 
+const columns: Column[] = [
+  ['bench', (result) => String(result.bench)],
+  ['sink limit', (result) => String(result.sinkDocsPerSecond)],
+  ['docs/s (sync)', (result) => String(result.syncDocsPerSecond)],
+  ['x sink', (result) => String(result.ratioToSink)],
+  ['docs/s (baseline)', (result) => String(result.baselineDocsPerSecond)],
+  ['x baseline', (result) => String(result.ratioToBaseline)],
+  ['incremental', (result) => String(result.incrementalRatio)],
+  ['peak RSS', (result) => `${String(result.workerPeakRssMb)} MB`],
+  ['max events/run', (result) => String(result.maxHistoryEventsPerRun)],
+  ['status, no worker p50/max ms', (result) => `${String(result.statusWithoutWorkerP50Ms)}/${String(result.statusWithoutWorkerMaxMs)}`],
+  ['cancel ms', (result) => String(result.cancelMs)],
+];
+
 async function main() {
   const temporal = await startTemporal();
   const client = temporal.client;
-  const results: Record<string, unknown>[] = [];
+  const results: BenchResult[] = [];
 
   async function benchmark(dialect: string, count: number, label: string, kind: CorpusKind) {
     const source = path.join(scratch, `${label}-docs`);
@@ -159,24 +174,7 @@ async function main() {
     await temporal.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
-  const columns: Array<[string, (result: Record<string, unknown>) => string]> = [
-    ['bench', (result) => String(result.bench)],
-    ['sink limit', (result) => String(result.sinkDocsPerSecond)],
-    ['docs/s (sync)', (result) => String(result.syncDocsPerSecond)],
-    ['x sink', (result) => String(result.ratioToSink)],
-    ['docs/s (baseline)', (result) => String(result.baselineDocsPerSecond)],
-    ['x baseline', (result) => String(result.ratioToBaseline)],
-    ['incremental', (result) => String(result.incrementalRatio)],
-    ['peak RSS', (result) => `${String(result.workerPeakRssMb)} MB`],
-    ['max events/run', (result) => String(result.maxHistoryEventsPerRun)],
-    ['status, no worker p50/max ms', (result) => `${String(result.statusWithoutWorkerP50Ms)}/${String(result.statusWithoutWorkerMaxMs)}`],
-    ['cancel ms', (result) => String(result.cancelMs)],
-  ];
-  const widths = columns.map(([title], index) => Math.max(title.length, ...results.map((result) => columns[index]![1](result).length)) + 2);
-  console.log(`\n${columns.map(([title], index) => (index === 0 ? title.padEnd(widths[index]!) : title.padStart(widths[index]!))).join('')}`);
-  for (const result of results) {
-    console.log(columns.map(([, value], index) => (index === 0 ? value(result).padEnd(widths[index]!) : value(result).padStart(widths[index]!))).join(''));
-  }
+  printTable(columns, results);
 }
 
 await main();
