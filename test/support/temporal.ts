@@ -141,16 +141,21 @@ export async function startTestWorker(options: {
   };
 }
 
-/** How many `syncPage` attempts of the workflow were retries: proof that a kill landed inside a page. */
+/**
+ * How many `syncPage` attempts of the workflow were retries, over all its runs (a sync continues as
+ * new every 200 pages): proof that a kill landed inside a page.
+ */
 export async function countRetriedSyncPages(client: Client, workflowId: string): Promise<number> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const types = new Map<string, string>();
   let retried = 0;
-  for (const event of history.events ?? []) {
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    if (scheduled) types.set(String(event.eventId), scheduled.activityType?.name ?? '');
-    const started = event.activityTaskStartedEventAttributes;
-    if (started && types.get(String(started.scheduledEventId)) === 'syncPage' && (started.attempt ?? 1) > 1) retried += 1;
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+    const types = new Map<string, string>();
+    for (const event of history.events ?? []) {
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled) types.set(String(event.eventId), scheduled.activityType?.name ?? '');
+      const started = event.activityTaskStartedEventAttributes;
+      if (started && types.get(String(started.scheduledEventId)) === 'syncPage' && (started.attempt ?? 1) > 1) retried += 1;
+    }
   }
   return retried;
 }
