@@ -202,7 +202,9 @@ export function createSyncActivities(deps: ActivityDependencies) {
       if (!connector) throw nonRetryable(failureTypes.connectorNotFound, `Connector ${job.connector_id} was deleted`);
       const context = Context.current();
       const start = job.mode === 'incremental' ? { since: job.since, sourceCursor: job.source_cursor } : { since: null, sourceCursor: null };
-      const opened = await openConnectorSource(connector, job.id, start, () => context.heartbeat({ page: input.page }));
+      // The page being read, for the heartbeats the source sends while it reads.
+      let page = input.page;
+      const opened = await openConnectorSource(connector, job.id, start, () => context.heartbeat({ page }));
       if (!opened) throw nonRetryable(failureTypes.sourceUnavailable, `Tributary has no reader for ${connector.type} connectors`);
       const { source, frontier } = opened;
       if (job.phase === 'rate_limited') await recordRateLimit(db, job.id, null, now().toISOString());
@@ -220,7 +222,6 @@ export function createSyncActivities(deps: ActivityDependencies) {
       };
       // The workflow learns of progress when the activity returns, so it returns about every second.
       const deadline = Date.now() + PAGES_FOR_MS;
-      let page = input.page;
       try {
         context.heartbeat({ page });
         await readPagesAhead(

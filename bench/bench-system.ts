@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
 import { pino } from 'pino';
 import { createApp } from '../api/app.ts';
 import { loadConfig } from '../config/env.ts';
@@ -17,6 +16,7 @@ import { createSecretCipher } from '../secrets/cipher.ts';
 import { findOrBuildTemporalCli } from '../temporal/cli.ts';
 import { startDevServer } from '../temporal/dev-server.ts';
 import { freePort } from '../tools/ports.ts';
+import { withPostgres } from '../tools/postgres.ts';
 import { projectRoot } from '../tools/processes.ts';
 
 /** A Temporal dev server of the benchmark's own, on free loopback ports. */
@@ -37,17 +37,6 @@ export async function startTemporal(): Promise<{ client: Client; address: string
       await server.stop();
     },
   };
-}
-
-/** Runs `action` on a connection of its own to `url`, closed afterwards. */
-export async function withPostgres<T>(url: string, action: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await action(client);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface BenchDatabase {

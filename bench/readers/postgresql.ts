@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { withPostgres } from '../bench-system.ts';
+import { withPostgres } from '../../tools/postgres.ts';
 import { itemText, type ReaderBench } from './reader-source.ts';
 
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
